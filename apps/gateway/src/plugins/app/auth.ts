@@ -1,0 +1,114 @@
+import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
+import {
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import { AuthenticationError } from '@fieldwise/errors';
+import { principalSchema, type Principal } from '@fieldwise/principal';
+
+/** How the gateway verifies bearer tokens. */
+export type JwtVerification =
+  | { kind: 'hs256'; secret: Uint8Array; issuer?: string; audience?: string }
+  | { kind: 'jwks'; jwksUrl: string; issuer: string; audience: string };
+
+export interface AuthOptions {
+  jwt: JwtVerification;
+  /** Bound on accepted clock skew between the issuer and this gateway. */
+  clockToleranceSeconds: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller; set by `request.authenticate()`. */
+    principal: Principal | undefined;
+    authenticate(): Promise<Principal>;
+  }
+}
+
+/** Claims Fieldwise reads from a bearer token besides `sub`. */
+interface FieldwiseClaims extends JWTPayload {
+  tenant?: unknown;
+  roles?: unknown;
+  territories?: unknown;
+  name?: unknown;
+  email?: unknown;
+}
+
+/**
+ * Turns a verified JWT into a principal. Identity comes only from signed
+ * claims: roles in headers or bodies are never read.
+ */
+export function principalFromClaims(claims: FieldwiseClaims): Principal {
+  const parsed = principalSchema.safeParse({
+    userId: claims.sub,
+    tenant: claims.tenant,
+    roles: claims.roles,
+    territories: claims.territories ?? [],
+    ...(typeof claims.name === 'string' ? { name: claims.name } : {}),
+    ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
+  });
+  if (!parsed.success) {
+    throw new AuthenticationError('AUTH_INVALID', 'Token claims do not describe a Fieldwise user');
+  }
+  return parsed.data;
+}
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) throw new AuthenticationError('AUTH_MISSING', 'Send an Authorization: Bearer token');
+  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
+  if (!match?.[1]) {
+    throw new AuthenticationError('AUTH_INVALID', 'Authorization header is not a bearer token');
+  }
+  return match[1];
+}
+
+/** Verifies a bearer token and returns its principal; throws typed auth errors. */
+export function createTokenVerifier(options: AuthOptions): (token: string) => Promise<Principal> {
+  const { jwt } = options;
+  const key: Uint8Array | JWTVerifyGetKey =
+    jwt.kind === 'hs256' ? jwt.secret : createRemoteJWKSet(new URL(jwt.jwksUrl));
+  const algorithms = jwt.kind === 'hs256' ? ['HS256'] : ['RS256', 'ES256'];
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify<FieldwiseClaims>(
+        token,
+        // jose overloads split on the key type; both branches are valid keys.
+        key as Uint8Array,
+        {
+          algorithms,
+          clockTolerance: options.clockToleranceSeconds,
+          requiredClaims: ['sub', 'exp'],
+          ...(jwt.issuer ? { issuer: jwt.issuer } : {}),
+          ...(jwt.audience ? { audience: jwt.audience } : {}),
+        },
+      );
+      return principalFromClaims(payload);
+    } catch (error) {
+      if (error instanceof AuthenticationError) throw error;
+      if (error instanceof joseErrors.JWTExpired) {
+        throw new AuthenticationError('AUTH_EXPIRED', 'The bearer token has expired');
+      }
+      throw new AuthenticationError('AUTH_INVALID', 'The bearer token is not valid', { cause: error });
+    }
+  };
+}
+
+/** Decorates requests with `authenticate()`; routes opt in through a hook. */
+export const authPlugin = fp<AuthOptions>(
+  (app, options, done) => {
+    const verify = createTokenVerifier(options);
+    app.decorateRequest('principal', undefined);
+    app.decorateRequest('authenticate', async function (this: FastifyRequest) {
+      if (this.principal) return this.principal;
+      this.principal = await verify(bearerToken(this));
+      return this.principal;
+    });
+    done();
+  },
+  { name: 'auth' },
+);

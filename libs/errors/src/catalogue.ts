@@ -82,6 +82,11 @@ export const ERROR_CATALOGUE = {
     title: 'Malformed body',
     description: 'The request body could not be parsed.',
   },
+  PRECONDITION_FAILED: {
+    status: GrpcStatus.FAILED_PRECONDITION,
+    title: 'Precondition failed',
+    description: 'The resource is not in a state that allows this operation (e.g. resuming a finished run).',
+  },
   CONFLICT: {
     status: GrpcStatus.ABORTED,
     title: 'Conflict',

@@ -8,8 +8,9 @@ export function devJwtSecretPath(dataDir: string): string {
 }
 
 /** The HS256 bearer-token secret: configured, or generated once into the data dir. */
-export async function resolveJwtSecret(config: GatewayConfig): Promise<Uint8Array> {
+export async function resolveJwtSecret(
+  config: GatewayConfig,
+): Promise<Uint8Array> {
   if (config.AUTH_JWT_SECRET) return resolveKey(config.AUTH_JWT_SECRET);
   return loadOrCreateSecret(devJwtSecretPath(config.FIELDWISE_DATA_DIR));
 }
-

@@ -15,7 +15,9 @@ import {
 /** Every environment variable the gateway reads. */
 export const gatewayEnvSchema = z.object({
   ...baseServiceEnv,
-  HOST: host('127.0.0.1').describe('Interface the HTTP server binds to (0.0.0.0 in containers).'),
+  HOST: host('127.0.0.1').describe(
+    'Interface the HTTP server binds to (0.0.0.0 in containers).',
+  ),
   PORT: port(8080).describe('HTTP port of the public REST gateway.'),
   PUBLIC_URL: optionalUrl({ protocols: ['http:', 'https:'] }).describe(
     'Public base URL advertised in the OpenAPI document.',
@@ -29,17 +31,27 @@ export const gatewayEnvSchema = z.object({
   AUTH_JWKS_URL: optionalUrl({ protocols: ['https:', 'http:'] }).describe(
     'JWKS URL of the OIDC issuer (RS256/ES256 tokens). When set, AUTH_ISSUER and AUTH_AUDIENCE must name that issuer.',
   ),
-  AUTH_ISSUER: text('fieldwise-dev').describe('Required `iss` of bearer tokens.'),
-  AUTH_AUDIENCE: text('fieldwise-api').describe('Required `aud` of bearer tokens.'),
+  AUTH_ISSUER: text('fieldwise-dev').describe(
+    'Required `iss` of bearer tokens.',
+  ),
+  AUTH_AUDIENCE: text('fieldwise-api').describe(
+    'Required `aud` of bearer tokens.',
+  ),
   AUTH_CLOCK_TOLERANCE: duration('30s', { max: '5m' }).describe(
     'Accepted clock skew when checking token expiry (at most 5m).',
   ),
-  AGENT_SERVICE_ADDR: text('127.0.0.1:50051').describe('host:port of the agent service.'),
-  CRM_SERVICE_ADDR: text('127.0.0.1:50052').describe('host:port of the CRM service.'),
+  AGENT_SERVICE_ADDR: text('127.0.0.1:50051').describe(
+    'host:port of the agent service.',
+  ),
+  CRM_SERVICE_ADDR: text('127.0.0.1:50052').describe(
+    'host:port of the CRM service.',
+  ),
   RETRIEVAL_SERVICE_ADDR: text('127.0.0.1:50053').describe(
     'host:port of the retrieval service.',
   ),
-  EVAL_SERVICE_ADDR: text('127.0.0.1:50054').describe('host:port of the evaluation service.'),
+  EVAL_SERVICE_ADDR: text('127.0.0.1:50054').describe(
+    'host:port of the evaluation service.',
+  ),
   GRPC_DEADLINE: duration('10s', { min: '100ms', max: '5m' }).describe(
     'Default deadline of gateway → service calls.',
   ),
@@ -48,9 +60,13 @@ export const gatewayEnvSchema = z.object({
   ),
 });
 
-export type GatewayConfig = LoadedConfig<z.output<typeof gatewayEnvSchema>>['config'];
+export type GatewayConfig = LoadedConfig<
+  z.output<typeof gatewayEnvSchema>
+>['config'];
 
 /** Parses the gateway's environment once; throws CONFIG_INVALID naming every problem. */
-export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+export function loadGatewayConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): GatewayConfig {
   return loadConfigWithWarnings(gatewayEnvSchema, env).config;
 }

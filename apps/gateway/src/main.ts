@@ -18,7 +18,9 @@ for (const warning of configWarnings(config)) {
 routeGrpcLogs(logger);
 const telemetry = startTelemetry({
   serviceName: config.OTEL_SERVICE_NAME ?? 'gateway',
-  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+  ...(config.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }
+    : {}),
   logger,
 });
 
@@ -36,7 +38,10 @@ const jwt: JwtVerification = config.AUTH_JWKS_URL
       audience: config.AUTH_AUDIENCE,
     };
 logger.info(
-  { authentication: jwt.kind === 'jwks' ? 'oidc-jwks' : 'hs256-dev-secret', tracing: telemetry.exporter },
+  {
+    authentication: jwt.kind === 'jwks' ? 'oidc-jwks' : 'hs256-dev-secret',
+    tracing: telemetry.exporter,
+  },
   'adapters selected',
 );
 
@@ -46,7 +51,10 @@ const addresses = {
   retrieval: config.RETRIEVAL_SERVICE_ADDR,
   eval: config.EVAL_SERVICE_ADDR,
 };
-const identity = new GrpcIdentityClient(addresses, { deadlineMs: config.GRPC_DEADLINE, logger });
+const identity = new GrpcIdentityClient(addresses, {
+  deadlineMs: config.GRPC_DEADLINE,
+  logger,
+});
 const probe = new GrpcHealthProbe(addresses, 2_000);
 let accepting = true;
 
@@ -56,7 +64,10 @@ const app = await buildServer({
   clockToleranceSeconds: Math.round(config.AUTH_CLOCK_TOLERANCE / 1000),
   signer: createPrincipalSigner({ key: await resolvePrincipalKey(config) }),
   identity,
-  health: { readiness: () => probe.check(), isAcceptingTraffic: () => accepting },
+  health: {
+    readiness: () => probe.check(),
+    isAcceptingTraffic: () => accepting,
+  },
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
 });

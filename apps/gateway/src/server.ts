@@ -12,7 +12,10 @@ import { authPlugin, type JwtVerification } from './plugins/app/auth.js';
 import { principalTokenPlugin } from './plugins/app/principal-token.js';
 import { problemPlugin, sendProblem } from './plugins/app/problem.js';
 import { tracingPlugin } from './plugins/app/tracing.js';
-import { healthRoutes, type HealthRouteOptions } from './routes/health/index.js';
+import {
+  healthRoutes,
+  type HealthRouteOptions,
+} from './routes/health/index.js';
 import { whoamiRoutes } from './routes/v1/whoami/index.js';
 import type { IdentityClient } from './clients/identity-client.js';
 
@@ -43,7 +46,9 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Errors raised before routing (bad URL encoding, bad content type
     // header) get the same problem+json as everything else.
-    frameworkErrors: (error, request, reply) => sendProblem(reply, request, error),
+    frameworkErrors: (error, request, reply) => {
+      void sendProblem(reply, request, error);
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

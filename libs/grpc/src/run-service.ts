@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { configWarnings } from '@fieldwise/config';
 import {
   createPrincipalVerifier,
@@ -37,6 +37,10 @@ export interface RunServiceOptions {
   readonly services?: (runtime: ServiceRuntime) => Promise<readonly ServiceRegistration[]>;
   /** Runs after the server drained: close stores, flush outboxes. */
   readonly onShutdown?: () => Promise<void>;
+  /** Drain on SIGTERM/SIGINT (default true; tests running several services in one process turn it off). */
+  readonly handleSignals?: boolean;
+  /** Where logs go; default stdout. */
+  readonly logDestination?: DestinationStream;
 }
 
 /** Where the principal key lives in embedded mode; the gateway reads the same file. */
@@ -62,7 +66,9 @@ export async function runGrpcService(options: RunServiceOptions): Promise<Runnin
   const { config, name } = options;
   const logger = createLogger({
     name: config.OTEL_SERVICE_NAME ?? `${name}-service`,
+    // LOG_LEVEL was validated against pino's levels by the config schema.
     level: config.LOG_LEVEL as 'info',
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   for (const warning of configWarnings(config)) {
     logger.warn({ variable: warning.variable }, warning.message);
@@ -84,18 +90,33 @@ export async function runGrpcService(options: RunServiceOptions): Promise<Runnin
     services: [createIdentityService(name), ...own],
     verifier,
     logger,
-    handleSignals: true,
+    handleSignals: options.handleSignals ?? true,
     drainTimeoutMs: config.SHUTDOWN_GRACE,
   });
   logger.info(
     { address: server.address, tracing: telemetry.exporter, principalKey: config.FIELDWISE_PRINCIPAL_KEY ? 'configured' : 'dev-file' },
     `${name} service listening`,
   );
-  void server.stopped.then(async (result) => {
+  const finished = server.stopped.then(async (result) => {
     logger.info({ signal: result.signal, forced: result.forced }, 'drained');
     await options.onShutdown?.();
     await telemetry.shutdown();
     logger.info('stopped');
+    return result;
   });
-  return server;
+  // Callers wait for the whole shutdown (stores closed, telemetry flushed), not just the drain.
+  return {
+    port: server.port,
+    address: server.address,
+    server: server.server,
+    get activeCalls() {
+      return server.activeCalls;
+    },
+    setServing: (serving) => server.setServing(serving),
+    drain: async (drainOptions) => {
+      await server.drain(drainOptions);
+      return finished;
+    },
+    stopped: finished,
+  };
 }

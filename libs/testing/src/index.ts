@@ -13,3 +13,7 @@ export {
   type KafkaTestContext,
 } from './describe-with-kafka.js';
 export { waitFor, type WaitForOptions } from './wait-for.js';
+export {
+  describeServiceRuntime,
+  type TestServiceEnv,
+} from './describe-service-runtime.js';

@@ -3,7 +3,14 @@ import { SignJWT } from 'jose';
 import { loadGatewayConfig } from '../config.js';
 import { resolveJwtSecret } from '../auth-keys.js';
 
-const ROLES = ['seller', 'manager', 'admin', 'auditor', 'content-manager', 'partner'] as const;
+const ROLES = [
+  'seller',
+  'manager',
+  'admin',
+  'auditor',
+  'content-manager',
+  'partner',
+] as const;
 
 /**
  * `npm run token -- --role seller [--user ID] [--tenant T] [--territories a,b]`
@@ -29,7 +36,10 @@ async function main(): Promise<void> {
   const secret = await resolveJwtSecret(config);
   const userId = values.user ?? `dev-${role}`;
   const territories = values.territories
-    ? values.territories.split(',').map((t) => t.trim()).filter(Boolean)
+    ? values.territories
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
     : [];
   const token = await new SignJWT({
     tenant: values.tenant,
@@ -51,6 +61,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

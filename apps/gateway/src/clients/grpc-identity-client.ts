@@ -30,11 +30,17 @@ export class GrpcIdentityClient implements IdentityClient {
     );
   }
 
-  async whoAmI(service: ServiceName, call: DownstreamCall): Promise<ServiceIdentity> {
+  async whoAmI(
+    service: ServiceName,
+    call: DownstreamCall,
+  ): Promise<ServiceIdentity> {
     const client = this.clients.get(service);
     if (!client) throw new Error(`no client for ${service}`);
     const response = await otelContext.with(call.context, () =>
-      client.whoAmI({}, { principalToken: call.principalToken, idempotent: true }),
+      client.whoAmI(
+        {},
+        { principalToken: call.principalToken, idempotent: true },
+      ),
     );
     return {
       service: response.service,

@@ -7,7 +7,10 @@ import {
 import { service as healthService } from 'grpc-health-check';
 import type { ReadinessReport } from '../routes/health/index.js';
 
-const HealthClient = makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');
+const HealthClient = makeGenericClientConstructor(
+  healthService,
+  'grpc.health.v1.Health',
+);
 
 interface HealthCheckResponse {
   status: string | number;
@@ -16,7 +19,10 @@ interface HealthCheckResponse {
 type CheckMethod = (
   request: { service: string },
   options: { deadline: Date },
-  callback: (error: ServiceError | null, response?: HealthCheckResponse) => void,
+  callback: (
+    error: ServiceError | null,
+    response?: HealthCheckResponse,
+  ) => void,
 ) => void;
 
 /**
@@ -40,20 +46,34 @@ export class GrpcHealthProbe {
 
   async check(): Promise<ReadinessReport> {
     const entries = await Promise.all(
-      [...this.clients].map(async ([name, client]) => [name, await this.checkOne(client)] as const),
+      [...this.clients].map(
+        async ([name, client]) => [name, await this.checkOne(client)] as const,
+      ),
     );
     return Object.fromEntries(entries);
   }
 
   private checkOne(client: Client): Promise<{ ok: boolean; detail?: string }> {
     // The generic client exposes methods by name; grpc-js types them loosely.
-    const check = (client as unknown as { check: CheckMethod }).check.bind(client);
+    const check = (client as unknown as { check: CheckMethod }).check.bind(
+      client,
+    );
     return new Promise((resolve) => {
-      check({ service: '' }, { deadline: new Date(Date.now() + this.timeoutMs) }, (error, response) => {
-        if (error) resolve({ ok: false, detail: error.details || error.message });
-        else if (response?.status === 'SERVING' || response?.status === 1) resolve({ ok: true });
-        else resolve({ ok: false, detail: `status ${String(response?.status)}` });
-      });
+      check(
+        { service: '' },
+        { deadline: new Date(Date.now() + this.timeoutMs) },
+        (error, response) => {
+          if (error)
+            resolve({ ok: false, detail: error.details || error.message });
+          else if (response?.status === 'SERVING' || response?.status === 1)
+            resolve({ ok: true });
+          else
+            resolve({
+              ok: false,
+              detail: `status ${String(response?.status)}`,
+            });
+        },
+      );
     });
   }
 

@@ -14,7 +14,10 @@ export interface TestGateway {
   app: FastifyInstance;
   jwtSecret: Uint8Array;
   principalKey: Uint8Array;
-  token(claims?: Partial<TokenClaims>, options?: { expiresIn?: string | number; secret?: Uint8Array }): Promise<string>;
+  token(
+    claims?: Partial<TokenClaims>,
+    options?: { expiresIn?: string | number; secret?: Uint8Array },
+  ): Promise<string>;
 }
 
 export interface TokenClaims {
@@ -32,7 +35,12 @@ export async function buildTestGateway(
   const principalKey = new Uint8Array(randomBytes(32));
   const app = await buildServer({
     logger: pino({ level: 'silent' }),
-    jwt: { kind: 'hs256', secret: jwtSecret, issuer: ISSUER, audience: AUDIENCE },
+    jwt: {
+      kind: 'hs256',
+      secret: jwtSecret,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    },
     clockToleranceSeconds: 5,
     signer: createPrincipalSigner({ key: principalKey }),
     identity,
@@ -72,7 +80,12 @@ export const echoIdentity: IdentityClient = {
   whoAmI: (service) =>
     Promise.resolve({
       service,
-      principal: { userId: 'u-seller-1', tenant: 'lumen', roles: ['seller'], territories: ['amer-east'] },
+      principal: {
+        userId: 'u-seller-1',
+        tenant: 'lumen',
+        roles: ['seller'],
+        territories: ['amer-east'],
+      },
       traceId: '',
       spanId: '',
       receivedAt: new Date(0).toISOString(),

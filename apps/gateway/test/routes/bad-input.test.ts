@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestGateway, echoIdentity, type TestGateway } from '../helpers/gateway.js';
+import {
+  buildTestGateway,
+  echoIdentity,
+  type TestGateway,
+} from '../helpers/gateway.js';
 
 // Malformed requests must end as documented 4xx problem+json, never 5xx.
 describe('bad input', () => {
@@ -15,12 +19,18 @@ describe('bad input', () => {
   });
 
   function expectProblem(
-    response: { statusCode: number; headers: Record<string, unknown>; json(): unknown },
+    response: {
+      statusCode: number;
+      headers: Record<string, unknown>;
+      json(): unknown;
+    },
     status: number,
     code: string,
   ): Record<string, unknown> {
     expect(response.statusCode).toBe(status);
-    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.headers['content-type']).toMatch(
+      /^application\/problem\+json/,
+    );
     const body = response.json() as Record<string, unknown>;
     expect(body).toMatchObject({ status, code });
     expect(body.type).toMatch(/^https:\/\/fieldwise\.dev\/problems\//);
@@ -56,7 +66,10 @@ describe('bad input', () => {
       method: 'POST',
       url: '/v1/whoami',
       headers: { ...auth, 'content-type': 'application/json' },
-      payload: JSON.stringify({ service: 'crm', padding: 'x'.repeat(100 * 1024) }),
+      payload: JSON.stringify({
+        service: 'crm',
+        padding: 'x'.repeat(100 * 1024),
+      }),
     });
     expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
   });
@@ -69,7 +82,9 @@ describe('bad input', () => {
       payload: JSON.stringify({ service: 'billing' }),
     });
     const body = expectProblem(response, 400, 'VALIDATION_FAILED');
-    expect(body.errors).toEqual([expect.objectContaining({ field: 'body.service' })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ field: 'body.service' }),
+    ]);
   });
 
   it('rejects unknown body fields', async () => {
@@ -92,9 +107,19 @@ describe('bad input', () => {
       const response = await gateway.app.inject({ method, url, headers: auth });
       expect(response.statusCode).toBeGreaterThanOrEqual(400);
       expect(response.statusCode).toBeLessThan(500);
-      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.headers['content-type']).toMatch(
+        /^application\/problem\+json/,
+      );
     }
-    expectProblem(await gateway.app.inject({ method: 'GET', url: '/v1/nope', headers: auth }), 404, 'ROUTE_NOT_FOUND');
+    expectProblem(
+      await gateway.app.inject({
+        method: 'GET',
+        url: '/v1/nope',
+        headers: auth,
+      }),
+      404,
+      'ROUTE_NOT_FOUND',
+    );
   });
 
   it('never leaks the query string into the problem instance', async () => {

@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { SpanKind } from '@opentelemetry/api';
 import { createInMemoryTracing } from '@fieldwise/telemetry/testing';
 import { createPrincipalVerifier } from '@fieldwise/principal';
-import { createIdentityService, startGrpcServer, type RunningGrpcServer } from '@fieldwise/grpc';
+import {
+  createIdentityService,
+  startGrpcServer,
+  type RunningGrpcServer,
+} from '@fieldwise/grpc';
 import { GrpcIdentityClient } from '../../src/clients/grpc-identity-client.js';
 import { buildTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -41,9 +46,13 @@ describe('GET /v1/whoami through a real gRPC service', () => {
     await tracing.shutdown();
   });
 
-  async function gatewayWithPrincipalKey(key: Uint8Array): Promise<TestGateway> {
+  async function gatewayWithPrincipalKey(
+    key: Uint8Array,
+  ): Promise<TestGateway> {
     const { createPrincipalSigner } = await import('@fieldwise/principal');
-    return buildTestGateway(identity, { signer: createPrincipalSigner({ key }) });
+    return buildTestGateway(identity, {
+      signer: createPrincipalSigner({ key }),
+    });
   }
 
   it('returns what the service saw, under the same trace id as the gateway span', async () => {
@@ -60,10 +69,14 @@ describe('GET /v1/whoami through a real gRPC service', () => {
         headers: { authorization: `Bearer ${token}` },
       });
       expect(response.statusCode).toBe(200);
-      const body = response.json() as {
+      const body = response.json<{
         gateway: { traceId: string; principal: { userId: string } };
-        service: { service: string; traceId: string; principal: { userId: string; territories: string[] } };
-      };
+        service: {
+          service: string;
+          traceId: string;
+          principal: { userId: string; territories: string[] };
+        };
+      }>();
       expect(body.service.service).toBe('crm');
       expect(body.service.principal).toEqual({
         userId: 'u-seller-7',
@@ -77,12 +90,18 @@ describe('GET /v1/whoami through a real gRPC service', () => {
       const spans = tracing.spans();
       const gatewaySpan = spans.find((span) => span.name === 'GET /v1/whoami');
       const serviceSpan = spans.find(
-        (span) => span.name.includes('IdentityService/WhoAmI') && span.kind === 1,
+        (span) =>
+          span.name.includes('IdentityService/WhoAmI') &&
+          span.kind === SpanKind.SERVER,
       );
       expect(gatewaySpan, spans.map((s) => s.name).join(', ')).toBeDefined();
       expect(serviceSpan, spans.map((s) => s.name).join(', ')).toBeDefined();
-      expect(serviceSpan?.spanContext().traceId).toBe(gatewaySpan?.spanContext().traceId);
-      expect(response.headers['trace-id']).toBe(gatewaySpan?.spanContext().traceId);
+      expect(serviceSpan?.spanContext().traceId).toBe(
+        gatewaySpan?.spanContext().traceId,
+      );
+      expect(response.headers['trace-id']).toBe(
+        gatewaySpan?.spanContext().traceId,
+      );
     } finally {
       await matched.app.close();
     }
@@ -97,13 +116,23 @@ describe('GET /v1/whoami through a real gRPC service', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(response.statusCode).toBe(401);
-    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.json()).toMatchObject({ status: 401, code: 'PRINCIPAL_INVALID' });
+    expect(response.headers['content-type']).toMatch(
+      /^application\/problem\+json/,
+    );
+    expect(response.json()).toMatchObject({
+      status: 401,
+      code: 'PRINCIPAL_INVALID',
+    });
   });
 
   it('maps an unreachable service to 503 with Retry-After', async () => {
     const dead = new GrpcIdentityClient(
-      { agent: '127.0.0.1:1', crm: '127.0.0.1:1', retrieval: '127.0.0.1:1', eval: '127.0.0.1:1' },
+      {
+        agent: '127.0.0.1:1',
+        crm: '127.0.0.1:1',
+        retrieval: '127.0.0.1:1',
+        eval: '127.0.0.1:1',
+      },
       { deadlineMs: 2_000, logger },
     );
     const isolated = await buildTestGateway(dead);
@@ -115,7 +144,7 @@ describe('GET /v1/whoami through a real gRPC service', () => {
       });
       expect(response.statusCode).toBe(503);
       expect(response.headers['retry-after']).toMatch(/^\d+$/);
-      const body = response.json() as { code: string; detail: string };
+      const body = response.json<{ code: string; detail: string }>();
       expect(body.code).toBe('DEPENDENCY_UNAVAILABLE');
     } finally {
       await isolated.app.close();

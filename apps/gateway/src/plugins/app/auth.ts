@@ -52,26 +52,40 @@ export function principalFromClaims(claims: FieldwiseClaims): Principal {
     ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
   });
   if (!parsed.success) {
-    throw new AuthenticationError('AUTH_INVALID', 'Token claims do not describe a Fieldwise user');
+    throw new AuthenticationError(
+      'AUTH_INVALID',
+      'Token claims do not describe a Fieldwise user',
+    );
   }
   return parsed.data;
 }
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
-  if (!header) throw new AuthenticationError('AUTH_MISSING', 'Send an Authorization: Bearer token');
+  if (!header)
+    throw new AuthenticationError(
+      'AUTH_MISSING',
+      'Send an Authorization: Bearer token',
+    );
   const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
   if (!match?.[1]) {
-    throw new AuthenticationError('AUTH_INVALID', 'Authorization header is not a bearer token');
+    throw new AuthenticationError(
+      'AUTH_INVALID',
+      'Authorization header is not a bearer token',
+    );
   }
   return match[1];
 }
 
 /** Verifies a bearer token and returns its principal; throws typed auth errors. */
-export function createTokenVerifier(options: AuthOptions): (token: string) => Promise<Principal> {
+export function createTokenVerifier(
+  options: AuthOptions,
+): (token: string) => Promise<Principal> {
   const { jwt } = options;
   const key: Uint8Array | JWTVerifyGetKey =
-    jwt.kind === 'hs256' ? jwt.secret : createRemoteJWKSet(new URL(jwt.jwksUrl));
+    jwt.kind === 'hs256'
+      ? jwt.secret
+      : createRemoteJWKSet(new URL(jwt.jwksUrl));
   const algorithms = jwt.kind === 'hs256' ? ['HS256'] : ['RS256', 'ES256'];
   return async (token) => {
     try {
@@ -91,9 +105,16 @@ export function createTokenVerifier(options: AuthOptions): (token: string) => Pr
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
       if (error instanceof joseErrors.JWTExpired) {
-        throw new AuthenticationError('AUTH_EXPIRED', 'The bearer token has expired');
+        throw new AuthenticationError(
+          'AUTH_EXPIRED',
+          'The bearer token has expired',
+        );
       }
-      throw new AuthenticationError('AUTH_INVALID', 'The bearer token is not valid', { cause: error });
+      throw new AuthenticationError(
+        'AUTH_INVALID',
+        'The bearer token is not valid',
+        { cause: error },
+      );
     }
   };
 }

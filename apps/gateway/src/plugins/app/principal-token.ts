@@ -21,12 +21,18 @@ export interface PrincipalTokenOptions {
  */
 export const principalTokenPlugin = fp<PrincipalTokenOptions>(
   (app, options, done) => {
-    app.decorateRequest('principalToken', async function (this: FastifyRequest) {
-      if (!this.principal) {
-        throw new AuthenticationError('AUTH_MISSING', 'Request is not authenticated');
-      }
-      return options.signer.sign(this.principal);
-    });
+    app.decorateRequest(
+      'principalToken',
+      async function (this: FastifyRequest) {
+        if (!this.principal) {
+          throw new AuthenticationError(
+            'AUTH_MISSING',
+            'Request is not authenticated',
+          );
+        }
+        return options.signer.sign(this.principal);
+      },
+    );
     done();
   },
   { name: 'principal-token', dependencies: ['auth'] },

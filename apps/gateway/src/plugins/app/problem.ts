@@ -103,7 +103,10 @@ function classify(error: unknown): Classified {
   const fastifyError = error as Partial<FastifyError> | undefined;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const violations = error.validation.map((issue) => ({
-      field: [error.validationContext, ...issue.instancePath.split('/').filter(Boolean)]
+      field: [
+        error.validationContext,
+        ...issue.instancePath.split('/').filter(Boolean),
+      ]
         .filter(Boolean)
         .join('.'),
       message: issue.message ?? 'invalid',
@@ -115,7 +118,9 @@ function classify(error: unknown): Classified {
       violations,
     };
   }
-  const mapped = fastifyError?.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  const mapped = fastifyError?.code
+    ? FASTIFY_CODES[fastifyError.code]
+    : undefined;
   if (mapped) {
     return {
       code: mapped,
@@ -155,8 +160,14 @@ export function sendProblem(
     pathOf(request.url),
     request.span?.spanContext().traceId ?? currentTraceId(),
   );
-  if (error instanceof FieldwiseError && error.retryAfterSeconds !== undefined) {
-    void reply.header('retry-after', String(Math.ceil(error.retryAfterSeconds)));
+  if (
+    error instanceof FieldwiseError &&
+    error.retryAfterSeconds !== undefined
+  ) {
+    void reply.header(
+      'retry-after',
+      String(Math.ceil(error.retryAfterSeconds)),
+    );
   } else if (problem.status === 503) {
     void reply.header('retry-after', '5');
   }
@@ -177,7 +188,10 @@ export const problemPlugin = fp(
       if (problem.status >= 500) {
         request.log.error({ err: error }, 'request failed');
       } else {
-        request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
+        request.log.info(
+          { code: problem.code, status: problem.status },
+          'request rejected',
+        );
       }
       return sendProblem(reply, request, error);
     });
@@ -185,7 +199,10 @@ export const problemPlugin = fp(
       sendProblem(
         reply,
         request,
-        new FieldwiseError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`),
+        new FieldwiseError(
+          'ROUTE_NOT_FOUND',
+          `No route for ${request.method} ${request.url.split('?')[0]}`,
+        ),
       ),
     );
     done();

@@ -46,7 +46,10 @@ export const tracingPlugin = fp(
       request.span = span;
       request.otelContext = trace.setSpan(parent, span);
       const traceId = span.spanContext().traceId;
-      request.log = request.log.child({ traceId, spanId: span.spanContext().spanId });
+      request.log = request.log.child({
+        traceId,
+        spanId: span.spanContext().spanId,
+      });
       void reply.header('trace-id', traceId);
       next();
     });
@@ -54,7 +57,8 @@ export const tracingPlugin = fp(
       const span = request.span;
       if (span) {
         span.setAttribute('http.response.status_code', reply.statusCode);
-        if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        if (reply.statusCode >= 500)
+          span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
       }
       next();

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -14,11 +14,18 @@ export interface HealthRouteOptions {
 
 const readinessSchema = z.object({
   ready: z.boolean(),
-  checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+  checks: z.record(
+    z.string(),
+    z.object({ ok: z.boolean(), detail: z.string().optional() }),
+  ),
 });
 
 /** Liveness and readiness probes for Kubernetes and `npm start`. */
-export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, options) => {
+export const healthRoutes: FastifyPluginCallback<HealthRouteOptions> = (
+  app,
+  options,
+  done,
+) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(
     '/healthz',
@@ -35,16 +42,19 @@ export const healthRoutes: FastifyPluginAsync<HealthRouteOptions> = async (app, 
     '/readyz',
     {
       schema: {
-        summary: 'Readiness: hard dependencies answer and the instance is not draining',
+        summary:
+          'Readiness: hard dependencies answer and the instance is not draining',
         tags: ['operations'],
         response: { 200: readinessSchema, 503: readinessSchema },
       },
     },
     async (_request, reply) => {
       const checks = await options.readiness();
-      if (!options.isAcceptingTraffic()) checks.gateway = { ok: false, detail: 'draining' };
+      if (!options.isAcceptingTraffic())
+        checks.gateway = { ok: false, detail: 'draining' };
       const ready = Object.values(checks).every((check) => check.ok);
       return reply.code(ready ? 200 : 503).send({ ready, checks });
     },
   );
+  done();
 };

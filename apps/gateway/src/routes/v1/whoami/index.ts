@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { context } from '@opentelemetry/api';
@@ -44,10 +44,17 @@ export interface WhoamiRouteOptions {
  * `GET /v1/whoami`: the caller's principal as the gateway sees it and as a
  * backend service received it over gRPC (signed principal + traceparent).
  */
-export const whoamiRoutes: FastifyPluginAsync<WhoamiRouteOptions> = async (app, options) => {
+export const whoamiRoutes: FastifyPluginCallback<WhoamiRouteOptions> = (
+  app,
+  options,
+  done,
+) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
-  async function answer(request: FastifyRequest, service: ServiceName): Promise<WhoamiResponse> {
+  async function answer(
+    request: FastifyRequest,
+    service: ServiceName,
+  ): Promise<WhoamiResponse> {
     const principal = await request.authenticate();
     const seen = await options.identity.whoAmI(service, {
       principalToken: await request.principalToken(),
@@ -83,7 +90,8 @@ export const whoamiRoutes: FastifyPluginAsync<WhoamiRouteOptions> = async (app, 
     '/whoami',
     {
       schema: {
-        summary: 'Same as GET /v1/whoami, with the service named in a JSON body',
+        summary:
+          'Same as GET /v1/whoami, with the service named in a JSON body',
         tags: ['identity'],
         body: whoamiBody,
         response: { 200: whoamiResponse, ...standardErrors },
@@ -91,4 +99,5 @@ export const whoamiRoutes: FastifyPluginAsync<WhoamiRouteOptions> = async (app, 
     },
     (request) => answer(request, request.body.service),
   );
+  done();
 };

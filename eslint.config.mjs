@@ -29,13 +29,18 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+        },
       ],
       'no-restricted-syntax': [
         'error',
         {
           selector: 'ExportAllDeclaration',
-          message: 'Use named exports: the public surface is listed, not inherited.',
+          message:
+            'Use named exports: the public surface is listed, not inherited.',
         },
       ],
     },
@@ -50,7 +55,11 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@fieldwise/gateway', '@fieldwise/*-service', '**/apps/**'],
+              group: [
+                '@fieldwise/gateway',
+                '@fieldwise/*-service',
+                '**/apps/**',
+              ],
               message: 'Libraries must not depend on applications.',
             },
           ],

@@ -7,7 +7,11 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const names = readdirSync(join(root, 'bench'), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory() && existsSync(join(root, 'bench', entry.name, 'index.ts')))
+  .filter(
+    (entry) =>
+      entry.isDirectory() &&
+      existsSync(join(root, 'bench', entry.name, 'index.ts')),
+  )
   .map((entry) => entry.name);
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !names.includes(name)) {
@@ -15,11 +19,15 @@ if (!name || !names.includes(name)) {
   process.exit(2);
 }
 // Benchmarks import libraries by package name, which resolve to their builds.
-const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  cwd: root,
-  env: { ...process.env, NX_DAEMON: 'false' },
-});
+const build = spawnSync(
+  'npx',
+  ['nx', 'run-many', '-t', 'build', '--outputStyle=static'],
+  {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: root,
+    env: { ...process.env, NX_DAEMON: 'false' },
+  },
+);
 if (build.status !== 0) process.exit(build.status ?? 1);
 const result = spawnSync(
   process.execPath,

@@ -10,7 +10,9 @@ const dataDir = resolve(process.env.FIELDWISE_DATA_DIR ?? join(root, '.data'));
 const host = '127.0.0.1';
 const gatewayPort = Number(process.env.PORT ?? 8080);
 const grpcBase = Number(process.env.FIELDWISE_GRPC_BASE_PORT ?? 50051);
-const startTimeoutMs = Number(process.env.FIELDWISE_START_TIMEOUT_MS ?? 180_000);
+const startTimeoutMs = Number(
+  process.env.FIELDWISE_START_TIMEOUT_MS ?? 180_000,
+);
 
 const services = [
   { name: 'crm', dir: 'apps/crm-service', port: grpcBase + 1 },
@@ -18,11 +20,20 @@ const services = [
   { name: 'agent', dir: 'apps/agent-service', port: grpcBase },
   { name: 'eval', dir: 'apps/eval-service', port: grpcBase + 3 },
 ];
-const addresses = Object.fromEntries(services.map((s) => [s.name, `${host}:${s.port}`]));
+const addresses = Object.fromEntries(
+  services.map((s) => [s.name, `${host}:${s.port}`]),
+);
 const gateway = { name: 'gateway', dir: 'apps/gateway', port: gatewayPort };
 
 const colors = { crm: 33, retrieval: 35, agent: 36, eval: 34, gateway: 32 };
-const levelNames = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const levelNames = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 const useColor = process.stdout.isTTY;
 const children = new Map();
 let stopping = false;
@@ -38,8 +49,22 @@ function formatLine(line) {
     const entry = JSON.parse(line);
     const level = levelNames[entry.level] ?? entry.level;
     const extras = Object.entries(entry)
-      .filter(([key]) => !['level', 'time', 'pid', 'hostname', 'msg', 'service', 'name'].includes(key))
-      .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : value}`)
+      .filter(
+        ([key]) =>
+          ![
+            'level',
+            'time',
+            'pid',
+            'hostname',
+            'msg',
+            'service',
+            'name',
+          ].includes(key),
+      )
+      .map(
+        ([key, value]) =>
+          `${key}=${typeof value === 'object' ? JSON.stringify(value) : value}`,
+      )
       .join(' ');
     return `${level.padEnd(5)} ${entry.msg ?? ''}${extras ? ` ${extras}` : ''}`;
   } catch {
@@ -54,13 +79,15 @@ function pipe(name, stream, sink) {
     buffered += chunk;
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) sink.write(`${prefix(name)} ${formatLine(line)}\n`);
+    for (const line of lines)
+      if (line.trim()) sink.write(`${prefix(name)} ${formatLine(line)}\n`);
   });
 }
 
 function launch(service, env) {
   const main = join(root, service.dir, 'dist', 'main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build`);
+  if (!existsSync(main))
+    throw new Error(`${main} is missing: run npm run build`);
   const child = spawn(process.execPath, ['--enable-source-maps', main], {
     cwd: root,
     env: { ...process.env, FIELDWISE_DATA_DIR: dataDir, ...env },
@@ -72,7 +99,9 @@ function launch(service, env) {
   child.on('exit', (code, signal) => {
     children.delete(service.name);
     if (!stopping) {
-      console.error(`${prefix(service.name)} exited (${signal ?? `code ${code}`}) — stopping the others`);
+      console.error(
+        `${prefix(service.name)} exited (${signal ?? `code ${code}`}) — stopping the others`,
+      );
       void stopAll(1);
     }
   });
@@ -122,7 +151,11 @@ const grpcEnv = {
   EVAL_SERVICE_ADDR: addresses.eval,
 };
 for (const service of services) {
-  launch(service, { ...grpcEnv, GRPC_PORT: String(service.port), FIELDWISE_GRPC_HOST: host });
+  launch(service, {
+    ...grpcEnv,
+    GRPC_PORT: String(service.port),
+    FIELDWISE_GRPC_HOST: host,
+  });
 }
 launch(gateway, { ...grpcEnv, PORT: String(gatewayPort), HOST: host });
 
@@ -130,7 +163,9 @@ launch(gateway, { ...grpcEnv, PORT: String(gatewayPort), HOST: host });
 const gatewayUrl = `http://${host}:${gatewayPort}`;
 if (!(await waitReady(`${gatewayUrl}/readyz`, deadline))) {
   if (!stopping) {
-    console.error(`Fieldwise did not become ready within ${startTimeoutMs / 1000}s`);
+    console.error(
+      `Fieldwise did not become ready within ${startTimeoutMs / 1000}s`,
+    );
     await stopAll(1);
   }
 } else {

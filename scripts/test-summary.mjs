@@ -13,11 +13,15 @@ for (const line of log.split('\n')) {
   const match = /^\s*Tests\s+(.*\(\d+\))\s*$/.exec(line);
   if (!match) continue;
   projects += 1;
-  for (const [, count, kind] of match[1].matchAll(/(\d+) (passed|failed|skipped|todo)/g)) {
+  for (const [, count, kind] of match[1].matchAll(
+    /(\d+) (passed|failed|skipped|todo)/g,
+  )) {
     if (kind === 'todo') totals.skipped += Number(count);
     else totals[kind] += Number(count);
   }
 }
 console.log(`test projects: ${projects}`);
-console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+console.log(
+  `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`,
+);
 process.exit(projects === 0 || totals.failed > 0 ? 1 : 0);

@@ -249,7 +249,6 @@ function timeQueries(
 
 let totalRecall = 0;
 let minRatio = Infinity;
-let annQueries = 0;
 let bruteTime = 0;
 let annTime = 0;
 for (const scenario of scenarios) {
@@ -280,7 +279,6 @@ for (const scenario of scenarios) {
   const ratio = ann.qps / brute.qps;
   totalRecall += recall;
   minRatio = Math.min(minRatio, ratio);
-  annQueries += queryVectors.length;
   annTime += queryVectors.length / ann.qps;
   bruteTime += queryVectors.length / brute.qps;
   console.log(

@@ -15,12 +15,14 @@ export const ERROR_CATALOGUE = {
   VALIDATION_FAILED: {
     status: GrpcStatus.INVALID_ARGUMENT,
     title: 'Invalid request',
-    description: 'The request did not match its schema; `errors` names each field.',
+    description:
+      'The request did not match its schema; `errors` names each field.',
   },
   CONFIG_INVALID: {
     status: GrpcStatus.FAILED_PRECONDITION,
     title: 'Invalid configuration',
-    description: 'A service refused to start because its configuration is invalid.',
+    description:
+      'A service refused to start because its configuration is invalid.',
   },
   AUTH_MISSING: {
     status: GrpcStatus.UNAUTHENTICATED,
@@ -30,7 +32,8 @@ export const ERROR_CATALOGUE = {
   AUTH_INVALID: {
     status: GrpcStatus.UNAUTHENTICATED,
     title: 'Invalid credentials',
-    description: 'The credentials were malformed, signed by an unknown key, or for another audience.',
+    description:
+      'The credentials were malformed, signed by an unknown key, or for another audience.',
   },
   AUTH_EXPIRED: {
     status: GrpcStatus.UNAUTHENTICATED,
@@ -40,12 +43,14 @@ export const ERROR_CATALOGUE = {
   PRINCIPAL_MISSING: {
     status: GrpcStatus.UNAUTHENTICATED,
     title: 'Principal missing',
-    description: 'A service call arrived without the gateway-signed principal token.',
+    description:
+      'A service call arrived without the gateway-signed principal token.',
   },
   PRINCIPAL_INVALID: {
     status: GrpcStatus.UNAUTHENTICATED,
     title: 'Principal invalid',
-    description: 'The principal token was malformed or not signed by the gateway key.',
+    description:
+      'The principal token was malformed or not signed by the gateway key.',
   },
   PRINCIPAL_EXPIRED: {
     status: GrpcStatus.UNAUTHENTICATED,
@@ -70,7 +75,8 @@ export const ERROR_CATALOGUE = {
   UNSUPPORTED_MEDIA_TYPE: {
     status: GrpcStatus.INVALID_ARGUMENT,
     title: 'Unsupported media type',
-    description: 'The request body has a content type this route does not accept.',
+    description:
+      'The request body has a content type this route does not accept.',
   },
   PAYLOAD_TOO_LARGE: {
     status: GrpcStatus.INVALID_ARGUMENT,
@@ -85,12 +91,14 @@ export const ERROR_CATALOGUE = {
   PRECONDITION_FAILED: {
     status: GrpcStatus.FAILED_PRECONDITION,
     title: 'Precondition failed',
-    description: 'The resource is not in a state that allows this operation (e.g. resuming a finished run).',
+    description:
+      'The resource is not in a state that allows this operation (e.g. resuming a finished run).',
   },
   CONFLICT: {
     status: GrpcStatus.ABORTED,
     title: 'Conflict',
-    description: 'The record changed since it was read (optimistic concurrency).',
+    description:
+      'The record changed since it was read (optimistic concurrency).',
   },
   ALREADY_EXISTS: {
     status: GrpcStatus.ALREADY_EXISTS,
@@ -100,7 +108,8 @@ export const ERROR_CATALOGUE = {
   RATE_LIMITED: {
     status: GrpcStatus.RESOURCE_EXHAUSTED,
     title: 'Rate limit reached',
-    description: 'A rate limit or budget was reached; `Retry-After` says when to retry.',
+    description:
+      'A rate limit or budget was reached; `Retry-After` says when to retry.',
   },
   DEADLINE_EXCEEDED: {
     status: GrpcStatus.DEADLINE_EXCEEDED,
@@ -130,7 +139,8 @@ export const ERROR_CATALOGUE = {
   INTERNAL: {
     status: GrpcStatus.INTERNAL,
     title: 'Internal error',
-    description: 'An unexpected error; details are in the server logs under the trace id.',
+    description:
+      'An unexpected error; details are in the server logs under the trace id.',
   },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -31,7 +31,11 @@ export class FieldwiseError extends Error {
   readonly violations: readonly FieldViolation[];
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message?: string, options: FieldwiseErrorOptions = {}) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options: FieldwiseErrorOptions = {},
+  ) {
     super(message ?? ERROR_CATALOGUE[code].title, { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -45,14 +49,18 @@ export class FieldwiseError extends Error {
 /** A request failed validation; `violations` names each field. */
 export class ValidationError extends FieldwiseError {
   constructor(violations: readonly FieldViolation[], message?: string) {
-    super('VALIDATION_FAILED', message ?? describeViolations(violations), { violations });
+    super('VALIDATION_FAILED', message ?? describeViolations(violations), {
+      violations,
+    });
   }
 }
 
 /** A record is absent or invisible to the caller: the two are indistinguishable on purpose. */
 export class NotFoundError extends FieldwiseError {
   constructor(resource: string, id: string) {
-    super('NOT_FOUND', `${resource} '${id}' was not found`, { context: { resource, id } });
+    super('NOT_FOUND', `${resource} '${id}' was not found`, {
+      context: { resource, id },
+    });
   }
 }
 
@@ -79,7 +87,9 @@ export class DependencyUnavailableError extends FieldwiseError {
 
 function describeViolations(violations: readonly FieldViolation[]): string {
   if (violations.length === 0) return 'Invalid request';
-  return violations.map((v) => `${v.field || '(root)'}: ${v.message}`).join('; ');
+  return violations
+    .map((v) => `${v.field || '(root)'}: ${v.message}`)
+    .join('; ');
 }
 
 /** Wraps anything thrown into a FieldwiseError, keeping known ones as they are. */

@@ -16,4 +16,8 @@ export {
   type FieldViolation,
   type FieldwiseErrorOptions,
 } from './fieldwise-error.js';
-export { GrpcStatus, httpStatusForGrpc, type GrpcStatusCode } from './grpc-status.js';
+export {
+  GrpcStatus,
+  httpStatusForGrpc,
+  type GrpcStatusCode,
+} from './grpc-status.js';

@@ -12,7 +12,10 @@ import {
 } from '../src/index.js';
 
 describe('error catalogue', () => {
-  const doc = readFileSync(join(import.meta.dirname, '..', 'ERRORS.md'), 'utf8');
+  const doc = readFileSync(
+    join(import.meta.dirname, '..', 'ERRORS.md'),
+    'utf8',
+  );
 
   it.each(Object.keys(ERROR_CATALOGUE))('documents %s in ERRORS.md', (code) => {
     expect(doc).toContain(`\`${code}\``);
@@ -39,7 +42,9 @@ describe('FieldwiseError', () => {
       { field: 'message', message: 'Required' },
       { field: 'conversationId', message: 'Invalid uuid' },
     ]);
-    expect(error.message).toBe('message: Required; conversationId: Invalid uuid');
+    expect(error.message).toBe(
+      'message: Required; conversationId: Invalid uuid',
+    );
     expect(error.violations).toHaveLength(2);
   });
 

@@ -185,7 +185,10 @@ export async function startGrpcServer(
       const idle = new Promise<'idle'>((resolve) => {
         const check = () => {
           if (registry.size === 0) {
-            idlePoll = setTimeout(() => resolve('idle'), IDLE_CONNECTION_GRACE_MS);
+            idlePoll = setTimeout(
+              () => resolve('idle'),
+              IDLE_CONNECTION_GRACE_MS,
+            );
           } else {
             idlePoll = setTimeout(check, 50);
           }

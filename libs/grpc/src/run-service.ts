@@ -34,7 +34,9 @@ export interface RunServiceOptions {
   readonly name: string;
   readonly config: ServiceRuntimeConfig;
   /** Builds the service's handlers (and opens its stores). */
-  readonly services?: (runtime: ServiceRuntime) => Promise<readonly ServiceRegistration[]>;
+  readonly services?: (
+    runtime: ServiceRuntime,
+  ) => Promise<readonly ServiceRegistration[]>;
   /** Runs after the server drained: close stores, flush outboxes. */
   readonly onShutdown?: () => Promise<void>;
   /** Drain on SIGTERM/SIGINT (default true; tests running several services in one process turn it off). */
@@ -53,7 +55,8 @@ export async function resolvePrincipalKey(config: {
   readonly FIELDWISE_DATA_DIR: string;
   readonly FIELDWISE_PRINCIPAL_KEY?: string | undefined;
 }): Promise<Uint8Array> {
-  if (config.FIELDWISE_PRINCIPAL_KEY) return resolveKey(config.FIELDWISE_PRINCIPAL_KEY);
+  if (config.FIELDWISE_PRINCIPAL_KEY)
+    return resolveKey(config.FIELDWISE_PRINCIPAL_KEY);
   return loadOrCreateSecret(devPrincipalKeyPath(config.FIELDWISE_DATA_DIR));
 }
 
@@ -62,7 +65,9 @@ export async function resolvePrincipalKey(config: {
  * health, identity and the service's own handlers; drains on SIGTERM/SIGINT
  * and resolves when stopped. `main.ts` of each service is this call.
  */
-export async function runGrpcService(options: RunServiceOptions): Promise<RunningGrpcServer> {
+export async function runGrpcService(
+  options: RunServiceOptions,
+): Promise<RunningGrpcServer> {
   const { config, name } = options;
   const logger = createLogger({
     name: config.OTEL_SERVICE_NAME ?? `${name}-service`,
@@ -80,7 +85,9 @@ export async function runGrpcService(options: RunServiceOptions): Promise<Runnin
       : {}),
     logger,
   });
-  const verifier = createPrincipalVerifier({ key: await resolvePrincipalKey(config) });
+  const verifier = createPrincipalVerifier({
+    key: await resolvePrincipalKey(config),
+  });
   const own = options.services
     ? await options.services({ logger, dataDir: config.FIELDWISE_DATA_DIR })
     : [];
@@ -94,7 +101,11 @@ export async function runGrpcService(options: RunServiceOptions): Promise<Runnin
     drainTimeoutMs: config.SHUTDOWN_GRACE,
   });
   logger.info(
-    { address: server.address, tracing: telemetry.exporter, principalKey: config.FIELDWISE_PRINCIPAL_KEY ? 'configured' : 'dev-file' },
+    {
+      address: server.address,
+      tracing: telemetry.exporter,
+      principalKey: config.FIELDWISE_PRINCIPAL_KEY ? 'configured' : 'dev-file',
+    },
     `${name} service listening`,
   );
   const finished = server.stopped.then(async (result) => {

@@ -2,7 +2,11 @@ import { pino } from 'pino';
 import { createPrincipalSigner, type Principal } from '@fieldwise/principal';
 import type { AnyServiceDefinition } from './service-types.js';
 import { createGrpcClient, type GrpcServiceClient } from './grpc-client.js';
-import { resolvePrincipalKey, runGrpcService, type RunServiceOptions } from './run-service.js';
+import {
+  resolvePrincipalKey,
+  runGrpcService,
+  type RunServiceOptions,
+} from './run-service.js';
 import type { RunningGrpcServer } from './grpc-server.js';
 
 /** A service started in-process for a test, with helpers to call it as a user. */
@@ -25,15 +29,23 @@ export async function startServiceForTest(
   options: Omit<RunServiceOptions, 'handleSignals' | 'logDestination'>,
 ): Promise<ServiceUnderTest> {
   const silent = pino.destination({ dest: '/dev/null', sync: true });
-  const server = await runGrpcService({ ...options, handleSignals: false, logDestination: silent });
+  const server = await runGrpcService({
+    ...options,
+    handleSignals: false,
+    logDestination: silent,
+  });
   const address = `127.0.0.1:${server.port}`;
-  const signer = createPrincipalSigner({ key: await resolvePrincipalKey(options.config) });
+  const signer = createPrincipalSigner({
+    key: await resolvePrincipalKey(options.config),
+  });
   const clients: { close(): void }[] = [];
   return {
     server,
     address,
     client: (definition) => {
-      const client = createGrpcClient(definition, address, { logger: pino({ level: 'silent' }) });
+      const client = createGrpcClient(definition, address, {
+        logger: pino({ level: 'silent' }),
+      });
       clients.push(client);
       return client;
     },

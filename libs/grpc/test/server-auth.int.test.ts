@@ -40,7 +40,11 @@ describe('principal verification', () => {
   it('passes the acting service of an impersonated principal through', async () => {
     const token = await h.token({
       ...seller,
-      actor: { id: 'eval-service', role: 'service:eval', purpose: 'evaluation' },
+      actor: {
+        id: 'eval-service',
+        role: 'service:eval',
+        purpose: 'evaluation',
+      },
     });
     const response = await h.client.echo(
       { text: 'eval' },

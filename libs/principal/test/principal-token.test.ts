@@ -46,7 +46,11 @@ describe('principal tokens', () => {
     const verifier = createPrincipalVerifier({ key });
     const impersonated: Principal = {
       ...seller,
-      actor: { id: 'eval-service', role: 'service:eval', purpose: 'evaluation' },
+      actor: {
+        id: 'eval-service',
+        role: 'service:eval',
+        purpose: 'evaluation',
+      },
     };
 
     expect(await verifier.verify(await signer.sign(seller))).toEqual(seller);

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdentityServiceService } from '@fieldwise/contracts';
 import type { RunServiceOptions } from '@fieldwise/grpc';
-import { startServiceForTest, type ServiceUnderTest } from '@fieldwise/grpc/testing';
+import {
+  startServiceForTest,
+  type ServiceUnderTest,
+} from '@fieldwise/grpc/testing';
 
 /** Environment for a service under test: a fresh data dir, a free port, silent logs. */
 export type TestServiceEnv = Record<string, string>;
@@ -25,8 +28,16 @@ export function describeServiceRuntime(
 
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), `fieldwise-${name}-`));
-      const config = loadConfig({ FIELDWISE_DATA_DIR: dataDir, GRPC_PORT: '0', LOG_LEVEL: 'silent' });
-      service = await startServiceForTest({ name, config, ...(services ? { services } : {}) });
+      const config = loadConfig({
+        FIELDWISE_DATA_DIR: dataDir,
+        GRPC_PORT: '0',
+        LOG_LEVEL: 'silent',
+      });
+      service = await startServiceForTest({
+        name,
+        config,
+        ...(services ? { services } : {}),
+      });
     });
 
     afterAll(async () => {
@@ -54,7 +65,9 @@ export function describeServiceRuntime(
 
     it('rejects a call without a principal token as UNAUTHENTICATED', async () => {
       const identity = service.client(IdentityServiceService);
-      await expect(identity.whoAmI({}, { principalToken: '' })).rejects.toMatchObject({
+      await expect(
+        identity.whoAmI({}, { principalToken: '' }),
+      ).rejects.toMatchObject({
         code: 'PRINCIPAL_MISSING',
         status: 16,
       });

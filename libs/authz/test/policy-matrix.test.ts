@@ -305,7 +305,7 @@ describe('document classes per role', () => {
     manager: ['public', 'internal', 'confidential', 'partner'],
     admin: ['public', 'internal', 'confidential', 'partner'],
     auditor: [],
-    'content-manager': ['public', 'internal'],
+    'content-manager': ['public', 'internal', 'partner'],
     partner: ['public', 'partner'],
     'service:agent': [],
     'service:eval': [],

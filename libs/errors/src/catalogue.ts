@@ -105,6 +105,12 @@ export const ERROR_CATALOGUE = {
     title: 'Already exists',
     description: 'A resource with this identity already exists.',
   },
+  GUARDRAIL_BLOCKED: {
+    status: GrpcStatus.FAILED_PRECONDITION,
+    title: 'Blocked by a guardrail',
+    description:
+      'A guardrail rule in block mode matched the request or the answer; the problem names the rule, never the text.',
+  },
   RATE_LIMITED: {
     status: GrpcStatus.RESOURCE_EXHAUSTED,
     title: 'Rate limit reached',

@@ -15,12 +15,13 @@ export type TestServiceEnv = Record<string, string>;
 /**
  * The checks every Fieldwise service passes: it starts from its own config
  * loader, answers WhoAmI with the principal it verified, rejects calls
- * without a principal as UNAUTHENTICATED, and drains cleanly.
+ * without a principal as UNAUTHENTICATED, and drains cleanly. `wiring`
+ * adds the service's own handlers and shutdown, as its `main.ts` does.
  */
-export function describeServiceRuntime(
+export function describeServiceRuntime<C extends RunServiceOptions['config']>(
   name: string,
-  loadConfig: (env: TestServiceEnv) => RunServiceOptions['config'],
-  services?: RunServiceOptions['services'],
+  loadConfig: (env: TestServiceEnv) => C,
+  wiring?: (config: C) => Pick<RunServiceOptions, 'services' | 'onShutdown'>,
 ): void {
   describe(`${name} service runtime`, () => {
     let dataDir: string;
@@ -36,7 +37,7 @@ export function describeServiceRuntime(
       service = await startServiceForTest({
         name,
         config,
-        ...(services ? { services } : {}),
+        ...wiring?.(config),
       });
     });
 

@@ -2,17 +2,16 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { createEmbedder } from '../adapters/embeddings/index.js';
 import { readSources } from '../adapters/files/collateral-directory.js';
-import { openDocumentStore } from '../adapters/store/index.js';
-import { createVectorIndex } from '../adapters/vector-index/index.js';
+import { loadRetrievalConfig } from '../config.js';
 import { ingestDocuments } from '../domain/ingest.js';
-import { loadGuardrailsScanner } from './guardrails-scanner.js';
+import { openRetrievalAdapters } from '../server.js';
 
 const usage = `Usage: npm run ingest -w @fieldwise/retrieval-service -- <file-or-dir> [options]
   --tenant ID        tenant that owns the documents (default lumen)
-  --data-dir DIR     data dir for the store, index and vector cache (default apps/retrieval-service/.data)
-  --qdrant-url URL   index into Qdrant instead of the embedded index`;
+  --data-dir DIR     data dir shared with the service (default FIELDWISE_DATA_DIR, else <repo>/.data as npm start uses)
+  --qdrant-url URL   index into Qdrant instead of the embedded index (default QDRANT_URL)
+Adapters (embedder, Qdrant, limits) follow the service's environment variables.`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -30,25 +29,25 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const logger = pino({ level: 'info' }, pino.destination(2));
-  const dataDir = resolve(
-    values['data-dir'] ?? resolve(import.meta.dirname, '../../.data'),
-  );
+  // The same data dir as `npm start` unless FIELDWISE_DATA_DIR or a flag says otherwise.
+  const config = loadRetrievalConfig({
+    FIELDWISE_DATA_DIR: resolve(import.meta.dirname, '../../../../.data'),
+    ...process.env,
+    ...(values['data-dir']
+      ? {
+          FIELDWISE_DATA_DIR: resolve(
+            process.env.INIT_CWD ?? process.cwd(),
+            values['data-dir'],
+          ),
+        }
+      : {}),
+    ...(values['qdrant-url'] ? { QDRANT_URL: values['qdrant-url'] } : {}),
+  });
+  const dataDir = config.FIELDWISE_DATA_DIR;
   const tenant = values.tenant ?? 'lumen';
-  const embedder = createEmbedder(
-    { cacheDir: resolve(dataDir, 'cache') },
-    logger,
-  );
-  const index = createVectorIndex(
-    {
-      dimensions: embedder.dimensions,
-      dir: resolve(dataDir, 'vectors', embedder.model),
-      ...(values['qdrant-url'] ? { qdrantUrl: values['qdrant-url'] } : {}),
-    },
-    logger,
-  );
-  const store = openDocumentStore({ dataDir }, logger);
+  const adapters = openRetrievalAdapters(config, dataDir, logger);
+  const { store, index, embedder, scanner } = adapters;
   try {
-    const scanner = await loadGuardrailsScanner();
     const { documents, sidecarProblems } = readSources(
       resolve(process.env.INIT_CWD ?? process.cwd(), path),
     );
@@ -56,7 +55,14 @@ async function main(): Promise<number> {
       logger.warn(problem, 'sidecar ignored');
     const started = performance.now();
     const report = await ingestDocuments(
-      { store, index, embedder, scanner, logger },
+      {
+        store,
+        index,
+        embedder,
+        scanner,
+        logger,
+        maxDocumentBytes: config.RETRIEVAL_MAX_DOCUMENT_BYTES,
+      },
       { tenant, documents },
     );
     const seconds = (performance.now() - started) / 1000;
@@ -79,8 +85,7 @@ async function main(): Promise<number> {
     }
     return report.rejected.length > 0 ? 1 : 0;
   } finally {
-    await index.close();
-    store.close();
+    await adapters.close();
   }
 }
 

@@ -23,8 +23,11 @@ export const DEFAULT_DOMAIN_FILE = join(
   'domain.json',
 );
 
-/** Default data dir of the embedded store. */
-export const DEFAULT_DATA_DIR = join(PACKAGE_ROOT, '.data');
+/**
+ * Default data dir of the embedded store: the one `npm start` gives every
+ * service (`<repo>/.data`), so a seed or import lands where the service reads.
+ */
+export const DEFAULT_DATA_DIR = join(PACKAGE_ROOT, '..', '..', '.data');
 
 /** Reads and validates the business vocabulary. */
 export function loadVocabulary(file: string): DomainVocabulary {

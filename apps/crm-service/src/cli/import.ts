@@ -6,6 +6,7 @@ import { openCrmStore } from '../adapters/store/index.js';
 import { importCrmExport } from '../domain/import/import-crm-export.js';
 import { renderImportReportMarkdown } from '../domain/import/import-report.js';
 import { readExportFile } from '../domain/import/raw-export.js';
+import { classifyExportFiles } from './classify-export-files.js';
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_DOMAIN_FILE,
@@ -13,9 +14,11 @@ import {
   loadVocabulary,
 } from './args.js';
 
-const usage = `Usage: npm run import -w @fieldwise/crm-service -- --accounts FILE --opportunities FILE [options]
-  --accounts FILE        Account export (.csv or .json)
-  --opportunities FILE   Opportunity export (.csv or .json)
+const usage = `Usage: npm run import -- FILE... [options]
+  FILE...                Salesforce-style exports (.csv or .json); each file is
+                         recognised as Account or Opportunity rows by its columns
+  --accounts FILE        Account export, named explicitly
+  --opportunities FILE   Opportunity export, named explicitly
   --tenant ID            target tenant (default lumen)
   --report-dir DIR       where import-report.json and .md go (default ./reports)
   --data-dir DIR         SQLite data dir (default apps/crm-service/.data)
@@ -24,7 +27,8 @@ const usage = `Usage: npm run import -w @fieldwise/crm-service -- --accounts FIL
   --domain FILE          business vocabulary (default data/domain.json)`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
       accounts: { type: 'string' },
       opportunities: { type: 'string' },
@@ -37,16 +41,31 @@ async function main(): Promise<number> {
       help: { type: 'boolean' },
     },
   });
-  if (values.help || !values.accounts || !values.opportunities) {
+  if (values.help) {
     process.stdout.write(`${usage}\n`);
-    return values.help ? 0 : 2;
+    return 0;
+  }
+  const files = await classifyExportFiles(positionals);
+  const accountFiles = [
+    ...files.accounts,
+    ...(values.accounts ? [values.accounts] : []),
+  ];
+  const opportunityFiles = [
+    ...files.opportunities,
+    ...(values.opportunities ? [values.opportunities] : []),
+  ];
+  if (accountFiles.length + opportunityFiles.length === 0) {
+    process.stderr.write(`${usage}\n`);
+    return 2;
   }
   const logger = cliLogger();
   const vocabulary = loadVocabulary(values.domain ?? DEFAULT_DOMAIN_FILE);
-  const [accountRows, opportunityRows] = await Promise.all([
-    readExportFile(values.accounts),
-    readExportFile(values.opportunities),
-  ]);
+  const accountRows = (
+    await Promise.all(accountFiles.map((f) => readExportFile(f)))
+  ).flat();
+  const opportunityRows = (
+    await Promise.all(opportunityFiles.map((f) => readExportFile(f)))
+  ).flat();
   const store = await openCrmStore(
     {
       databaseUrl: values['database-url'],
@@ -61,8 +80,14 @@ async function main(): Promise<number> {
       {
         tenant: values.tenant ?? 'lumen',
         industries: vocabulary.industries,
-        accounts: { source: values.accounts, rows: accountRows },
-        opportunities: { source: values.opportunities, rows: opportunityRows },
+        accounts: {
+          source: accountFiles.join(', ') || '(none)',
+          rows: accountRows,
+        },
+        opportunities: {
+          source: opportunityFiles.join(', ') || '(none)',
+          rows: opportunityRows,
+        },
       },
     );
     const dir = values['report-dir'] ?? 'reports';

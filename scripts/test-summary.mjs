@@ -10,7 +10,7 @@ const log = readFileSync(process.argv[2] ?? 0, 'utf8').replace(
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let projects = 0;
 for (const line of log.split('\n')) {
-  const match = /^\s*Tests\s+(.*\(\d+\))\s*$/.exec(line);
+  const match = /(?:^|\s)Tests\s{2,}(.*\(\d+\))\s*$/.exec(line);
   if (!match) continue;
   projects += 1;
   for (const [, count, kind] of match[1].matchAll(

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import {
   baseServiceEnv,
+  csv,
   duration,
   host,
   int,
   loadConfigWithWarnings,
+  oneOf,
+  optionalText,
   optionalSecret,
   optionalUrl,
   port,
@@ -54,6 +57,48 @@ export const gatewayEnvSchema = z.object({
   ),
   GRPC_DEADLINE: duration('10s', { min: '100ms', max: '5m' }).describe(
     'Default deadline of gateway → service calls.',
+  ),
+  AUTHZ_POLICY_PATH: optionalText().describe(
+    'Casbin policy CSV the gateway enforces and PUT /v1/policy rewrites (reloaded on change). Unset: the shipped policy is copied once to {FIELDWISE_DATA_DIR}/gateway/policy.csv and used from there.',
+  ),
+  AUTHZ_POLICY_CHANNEL: text('fieldwise.policy.v1').describe(
+    'Redis pub/sub channel on which replicas tell each other to reload the policy (used when REDIS_URL is set).',
+  ),
+  REDIS_URL: optionalUrl({ protocols: ['redis:', 'rediss:'] }).describe(
+    'Redis for rate-limit counters, token budgets and policy reload notices shared by replicas. Unset: counters are in process.',
+  ),
+  RATE_LIMIT_REDIS_FAILURE: oneOf(['open', 'closed'], 'open').describe(
+    'When Redis is unreachable: `open` counts in process (limits hold per replica) and logs a warning; `closed` answers 503 with Retry-After.',
+  ),
+  RATE_LIMIT_WINDOW: duration('1m', { min: '1s', max: '1h' }).describe(
+    'Window of the request rate limits.',
+  ),
+  RATE_LIMIT_PRINCIPAL_MAX: int(1, 1_000_000, 600).describe(
+    'Requests one principal may make per window, all routes together.',
+  ),
+  RATE_LIMIT_ROUTE_MAX: int(1, 1_000_000, 120).describe(
+    'Requests one principal may make per window to one route.',
+  ),
+  CHAT_TOKEN_BUDGET_PER_MINUTE: int(1, 100_000_000, 40_000).describe(
+    'Model tokens (prompt + completion) one user may spend per minute through POST /v1/chat.',
+  ),
+  GUARDRAILS_CONFIG_PATH: optionalText().describe(
+    'JSON guardrail configuration (rules per stage and per route, modes block/redact/flag). Unset: apps/gateway/guardrails.json.',
+  ),
+  GUARDRAILS_CANARY: optionalText().describe(
+    "Canary token placed in the system prompt; an answer containing it is blocked as a system-prompt leak. Use the agent service's value.",
+  ),
+  AUDIT_PAYLOAD_SAMPLE_RATE: int(0, 100, 100).describe(
+    'Percent of requests whose redacted, size-capped request and response payload digests are written to the audit event (0 to 100).',
+  ),
+  AUDIT_PAYLOAD_MAX_BYTES: int(256, 1024 * 1024, 16 * 1024).describe(
+    'Payloads are redacted, then cut to this many bytes before their digest is taken.',
+  ),
+  AUDIT_OUTBOX_SYNC: oneOf(['FULL', 'NORMAL'], 'NORMAL').describe(
+    'SQLite durability of the audit outbox: FULL survives power loss, NORMAL survives a process crash and is faster.',
+  ),
+  KAFKA_BROKERS: csv().describe(
+    'Comma-separated Kafka brokers. Set: audit events are relayed from the outbox to Kafka. Unset: they stay in the local outbox.',
   ),
   SHUTDOWN_GRACE: duration('20s', { max: '5m' }).describe(
     'How long SIGTERM waits for in-flight requests before closing.',

@@ -5,6 +5,7 @@ import { loadGatewayConfig } from './config.js';
 import { resolvePrincipalKey, routeGrpcLogs } from '@fieldwise/grpc';
 import { resolveJwtSecret } from './auth-keys.js';
 import { buildServer } from './server.js';
+import { createGovernance } from './governance.js';
 import { GrpcIdentityClient } from './clients/grpc-identity-client.js';
 import { GrpcHealthProbe } from './clients/health-probe.js';
 import type { JwtVerification } from './plugins/app/auth.js';
@@ -37,10 +38,15 @@ const jwt: JwtVerification = config.AUTH_JWKS_URL
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
     };
+const governance = await createGovernance(config, {
+  logger,
+  tracing: telemetry.exporter,
+});
 logger.info(
   {
     authentication: jwt.kind === 'jwks' ? 'oidc-jwks' : 'hs256-dev-secret',
     tracing: telemetry.exporter,
+    ...governance.adapters,
   },
   'adapters selected',
 );
@@ -65,10 +71,25 @@ const app = await buildServer({
   signer: createPrincipalSigner({ key: await resolvePrincipalKey(config) }),
   identity,
   health: {
-    readiness: () => probe.check(),
+    readiness: async () => {
+      const checks = await probe.check();
+      const redis = governance.governance.rateLimits.redis;
+      if (redis) {
+        const up = redis.status === 'ready';
+        // Only a hard dependency when the limits fail closed without it.
+        checks.redis = up
+          ? { ok: true }
+          : {
+              ok: config.RATE_LIMIT_REDIS_FAILURE === 'open',
+              detail: `unreachable (${redis.status}); rate limits fail ${config.RATE_LIMIT_REDIS_FAILURE}`,
+            };
+      }
+      return checks;
+    },
     isAcceptingTraffic: () => accepting,
   },
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  governance: governance.governance,
   ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
 });
 
@@ -86,6 +107,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   }, config.SHUTDOWN_GRACE);
   timer.unref();
   await app.close();
+  // Audit events of the drained requests reach Kafka before the process ends.
+  await governance.close(Math.max(1_000, config.SHUTDOWN_GRACE / 2));
   identity.close();
   probe.close();
   await telemetry.shutdown();

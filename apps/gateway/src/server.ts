@@ -1,4 +1,8 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+} from 'fastify';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -17,7 +21,15 @@ import {
   type HealthRouteOptions,
 } from './routes/health/index.js';
 import { whoamiRoutes } from './routes/v1/whoami/index.js';
+import { policyRoutes } from './routes/v1/policy/index.js';
+import { auditRoutes } from './routes/v1/audit/index.js';
+import { modelsRoutes } from './routes/v1/models/index.js';
 import type { IdentityClient } from './clients/identity-client.js';
+import { auditPlugin } from './plugins/app/audit.js';
+import { authzPlugin } from './plugins/app/authz.js';
+import { guardrailsPlugin } from './plugins/app/guardrails.js';
+import { rateLimitPlugin } from './plugins/app/rate-limit.js';
+import type { GatewayGovernance } from './governance.js';
 
 /** Everything the gateway needs, built by `main.ts` (or a test). */
 export interface GatewayDeps {
@@ -31,6 +43,15 @@ export interface GatewayDeps {
   bodyLimitBytes: number;
   /** Public URL of the gateway, for the OpenAPI `servers` entry. */
   publicUrl?: string;
+  /** Authorization, rate limits, guardrails and audit (see `createGovernance`). */
+  governance: GatewayGovernance;
+  /**
+   * More routes registered inside the governed `/v1` scope, behind the same
+   * authentication, rate limits, authorization, guardrails and audit (for
+   * embedding apps and the gateway benchmark). The policy decides who may
+   * call them, like any route.
+   */
+  extraV1Routes?: (v1: FastifyInstance) => Promise<void>;
 }
 
 /**
@@ -43,6 +64,9 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
     bodyLimit: deps.bodyLimitBytes,
     requestIdHeader: false,
     return503OnClosing: true,
+    // The audit plugin writes one access line per request, without the
+    // query string (user text) that Fastify's own lines would carry.
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Errors raised before routing (bad URL encoding, bad content type
     // header) get the same problem+json as everything else.
@@ -78,22 +102,61 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const governance = deps.governance;
   await app.register(problemPlugin);
   await app.register(tracingPlugin);
+  await app.register(auditPlugin, {
+    sink: governance.audit.sink,
+    redactor: governance.redactor,
+    payloadSamplePercent: governance.audit.payloadSamplePercent,
+    payloadMaxBytes: governance.audit.payloadMaxBytes,
+  });
   await app.register(authPlugin, {
     jwt: deps.jwt,
     clockToleranceSeconds: deps.clockToleranceSeconds,
   });
   await app.register(principalTokenPlugin, { signer: deps.signer });
+  await app.register(rateLimitPlugin, {
+    ...governance.rateLimits,
+    tokenBudget: governance.tokenBudget,
+    audit: governance.audit.sink,
+  });
+  await app.register(authzPlugin, {
+    authorizer: governance.authorizer,
+    audit: governance.audit.sink,
+  });
+  await app.register(guardrailsPlugin, {
+    pipeline: governance.guardrails.pipeline,
+    ...(governance.guardrails.canary
+      ? { canary: governance.guardrails.canary }
+      : {}),
+    redactor: governance.redactor,
+    payloadMaxBytes: governance.audit.payloadMaxBytes,
+    audit: governance.audit.sink,
+  });
 
   await app.register(healthRoutes, deps.health);
   await app.register(
     async (v1) => {
-      // Every /v1 route is authenticated before validation or handlers run.
-      v1.addHook('onRequest', async (request) => {
+      // Every /v1 route is authenticated, counted against its rate limits
+      // and authorized before its body is parsed or its handler runs.
+      v1.addHook('onRequest', async (request, reply) => {
         await request.authenticate();
+        await request.checkRateLimits(reply);
+        await request.authorize();
       });
       await v1.register(whoamiRoutes, { identity: deps.identity });
+      await v1.register(modelsRoutes, { info: governance.models });
+      await v1.register(policyRoutes, {
+        authorizer: governance.authorizer,
+        editor: governance.policyEditor,
+      });
+      await v1.register(auditRoutes, {
+        authorizer: governance.authorizer,
+        sink: governance.audit.sink,
+        outboxPath: governance.audit.outboxPath,
+      });
+      if (deps.extraV1Routes) await deps.extraV1Routes(v1);
     },
     { prefix: '/v1' },
   );

@@ -142,6 +142,18 @@ export const ERROR_CATALOGUE = {
     title: 'Cancelled',
     description: 'The caller cancelled the call.',
   },
+  ACTION_EXPIRED: {
+    status: GrpcStatus.FAILED_PRECONDITION,
+    title: 'Action expired',
+    description:
+      'A pending write action was not confirmed before it expired; ask again.',
+  },
+  ACTION_ALREADY_DECIDED: {
+    status: GrpcStatus.FAILED_PRECONDITION,
+    title: 'Action already decided',
+    description:
+      'The pending write action was already confirmed or rejected; it runs at most once.',
+  },
   INTERNAL: {
     status: GrpcStatus.INTERNAL,
     title: 'Internal error',

@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createPrincipalSigner } from '@fieldwise/principal';
 import { buildServer, type GatewayDeps } from '../../src/server.js';
 import type { IdentityClient } from '../../src/clients/identity-client.js';
+import { loadGatewayConfig, type GatewayConfig } from '../../src/config.js';
+import {
+  createGovernance,
+  type RunningGovernance,
+} from '../../src/governance.js';
 
 export const ISSUER = 'fieldwise-test';
 export const AUDIENCE = 'fieldwise-api';
@@ -14,6 +22,10 @@ export interface TestGateway {
   app: FastifyInstance;
   jwtSecret: Uint8Array;
   principalKey: Uint8Array;
+  config: GatewayConfig;
+  governance: RunningGovernance;
+  /** The gateway's data dir (policy copy, audit outbox); removed on close. */
+  dataDir: string;
   token(
     claims?: Partial<TokenClaims>,
     options?: { expiresIn?: string | number; secret?: Uint8Array },
@@ -27,14 +39,38 @@ export interface TokenClaims {
   territories: string[];
 }
 
+/** Options of {@link buildTestGateway} beyond dependency overrides. */
+export interface TestGatewayOptions {
+  /** Environment for the gateway config (FIELDWISE_DATA_DIR is a fresh temp dir unless given). */
+  env?: Record<string, string>;
+  /** Share the JWT secret with another test gateway (replicas). */
+  jwtSecret?: Uint8Array;
+  /** Redis key prefix; unique per test so runs never share counters. */
+  redisKeyPrefix?: string;
+  logger?: Logger;
+}
+
 export async function buildTestGateway(
   identity: IdentityClient,
   overrides: Partial<GatewayDeps> = {},
+  options: TestGatewayOptions = {},
 ): Promise<TestGateway> {
-  const jwtSecret = new Uint8Array(randomBytes(32));
+  const jwtSecret = options.jwtSecret ?? new Uint8Array(randomBytes(32));
   const principalKey = new Uint8Array(randomBytes(32));
+  const dataDir = mkdtempSync(join(tmpdir(), 'fieldwise-gateway-'));
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const config = loadGatewayConfig({
+    FIELDWISE_DATA_DIR: dataDir,
+    ...options.env,
+  });
+  const governance = await createGovernance(config, {
+    logger,
+    redisKeyPrefix:
+      options.redisKeyPrefix ??
+      `fieldwise:test:${randomBytes(6).toString('hex')}:`,
+  });
   const app = await buildServer({
-    logger: pino({ level: 'silent' }),
+    logger,
     jwt: {
       kind: 'hs256',
       secret: jwtSecret,
@@ -49,14 +85,22 @@ export async function buildTestGateway(
       isAcceptingTraffic: () => true,
     },
     bodyLimitBytes: 64 * 1024,
+    governance: governance.governance,
     ...overrides,
+  });
+  app.addHook('onClose', async () => {
+    await governance.close(500);
+    rmSync(dataDir, { recursive: true, force: true });
   });
   await app.ready();
   return {
     app,
     jwtSecret,
     principalKey,
-    token: async (claims = {}, options = {}) => {
+    config,
+    governance,
+    dataDir,
+    token: async (claims = {}, tokenOptions = {}) => {
       const { sub = 'u-seller-1', ...rest } = claims;
       return new SignJWT({
         tenant: 'lumen',
@@ -69,8 +113,8 @@ export async function buildTestGateway(
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setIssuedAt()
-        .setExpirationTime(options.expiresIn ?? '5m')
-        .sign(options.secret ?? jwtSecret);
+        .setExpirationTime(tokenOptions.expiresIn ?? '5m')
+        .sign(tokenOptions.secret ?? jwtSecret);
     },
   };
 }

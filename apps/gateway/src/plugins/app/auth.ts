@@ -77,10 +77,39 @@ function bearerToken(request: FastifyRequest): string {
   return match[1];
 }
 
-/** Verifies a bearer token and returns its principal; throws typed auth errors. */
+/** Most verified tokens kept; the cache starts over when it is full. */
+const VERIFIED_CACHE_SIZE = 10_000;
+/** Longest a verified token is trusted without checking it again. */
+const VERIFIED_CACHE_MS = 60_000;
+
+/**
+ * Verifies a bearer token and returns its (frozen) principal; throws typed
+ * auth errors. A verified token is remembered until it expires, at most a
+ * minute, so a busy client does not pay signature verification on every
+ * request while a rotated key still takes effect within that minute.
+ */
 export function createTokenVerifier(
   options: AuthOptions,
 ): (token: string) => Promise<Principal> {
+  const verify = createUncachedTokenVerifier(options);
+  const verified = new Map<string, { principal: Principal; until: number }>();
+  return async (token) => {
+    const now = Date.now();
+    const hit = verified.get(token);
+    if (hit && hit.until > now) return hit.principal;
+    const { principal, expiresAt } = await verify(token);
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.clear();
+    verified.set(token, {
+      principal,
+      until: Math.min(expiresAt, now + VERIFIED_CACHE_MS),
+    });
+    return principal;
+  };
+}
+
+function createUncachedTokenVerifier(
+  options: AuthOptions,
+): (token: string) => Promise<{ principal: Principal; expiresAt: number }> {
   const { jwt } = options;
   const key: Uint8Array | JWTVerifyGetKey =
     jwt.kind === 'hs256'
@@ -101,7 +130,14 @@ export function createTokenVerifier(
           ...(jwt.audience ? { audience: jwt.audience } : {}),
         },
       );
-      return principalFromClaims(payload);
+      const principal = principalFromClaims(payload);
+      Object.freeze(principal.roles);
+      Object.freeze(principal.territories);
+      // `exp` is a required claim, checked above.
+      return {
+        principal: Object.freeze(principal),
+        expiresAt: (payload.exp ?? 0) * 1000,
+      };
     } catch (error) {
       if (error instanceof AuthenticationError) throw error;
       if (error instanceof joseErrors.JWTExpired) {

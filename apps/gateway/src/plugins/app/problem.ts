@@ -31,7 +31,15 @@ const HTTP_OVERRIDES: Partial<Record<ErrorCode, number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
   ROUTE_NOT_FOUND: 404,
+  GUARDRAIL_BLOCKED: 422,
 };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The `code` of the problem this request was answered with, if any (for audit). */
+    problemCode: string | undefined;
+  }
+}
 
 // Fastify's own errors for malformed requests, mapped to catalogue codes.
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -160,6 +168,7 @@ export function sendProblem(
     pathOf(request.url),
     request.span?.spanContext().traceId ?? currentTraceId(),
   );
+  request.problemCode = problem.code;
   if (
     error instanceof FieldwiseError &&
     error.retryAfterSeconds !== undefined
@@ -183,6 +192,7 @@ export function sendProblem(
  */
 export const problemPlugin = fp(
   (app, _options, done) => {
+    app.decorateRequest('problemCode', undefined);
     app.setErrorHandler((error, request, reply) => {
       const problem = toProblem(error, pathOf(request.url));
       if (problem.status >= 500) {

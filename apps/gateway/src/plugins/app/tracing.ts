@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import {
+  isSpanContextValid,
+  TraceFlags,
   context,
   propagation,
   SpanKind,
@@ -31,7 +34,7 @@ export const tracingPlugin = fp(
       const parent = propagation.extract(context.active(), request.headers);
       const route = request.routeOptions.url ?? 'unmatched';
       // Looked up per request so a provider registered later (tests) is used.
-      const span = trace.getTracer('@fieldwise/gateway').startSpan(
+      let span = trace.getTracer('@fieldwise/gateway').startSpan(
         `${request.method} ${route}`,
         {
           kind: SpanKind.SERVER,
@@ -43,6 +46,15 @@ export const tracingPlugin = fp(
         },
         parent,
       );
+      if (!isSpanContextValid(span.spanContext())) {
+        // No tracer provider and no incoming trace: still give the request a
+        // unique trace id, so its errors, logs and audit events correlate.
+        span = trace.wrapSpanContext({
+          traceId: randomBytes(16).toString('hex'),
+          spanId: randomBytes(8).toString('hex'),
+          traceFlags: TraceFlags.NONE,
+        });
+      }
       request.span = span;
       request.otelContext = trace.setSpan(parent, span);
       const traceId = span.spanContext().traceId;

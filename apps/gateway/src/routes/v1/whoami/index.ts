@@ -89,9 +89,11 @@ export const whoamiRoutes: FastifyPluginCallback<WhoamiRouteOptions> = (
   typed.post(
     '/whoami',
     {
+      config: { authzAs: { method: 'GET' } },
       schema: {
         summary:
           'Same as GET /v1/whoami, with the service named in a JSON body',
+        description: 'Authorized exactly as GET /v1/whoami (a read).',
         tags: ['identity'],
         body: whoamiBody,
         response: { 200: whoamiResponse, ...standardErrors },

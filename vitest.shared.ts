@@ -37,7 +37,9 @@ export function sharedProjectConfig(dir: string): UserWorkspaceConfig {
       root: dir,
       include: ['test/**/*.test.ts'],
       setupFiles: [join(root, 'scripts', 'vitest-console-guard.ts')],
-      testTimeout: 30_000,
+      // A guard against hangs, not a speed check: Kafka and gRPC integration
+      // tests on a loaded 2-core machine can take tens of seconds.
+      testTimeout: 120_000,
       hookTimeout: 120_000,
       env: {
         OTEL_LOGS_EXPORTER: 'none',

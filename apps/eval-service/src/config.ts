@@ -1,5 +1,18 @@
 import { z } from 'zod';
-import { baseServiceEnv, duration, loadConfig, port } from '@fieldwise/config';
+import {
+  baseServiceEnv,
+  csv,
+  duration,
+  int,
+  loadConfig,
+  optionalSecret,
+  optionalText,
+  port,
+  text,
+} from '@fieldwise/config';
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//;
+const GRPC_ADDRESS = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
 
 /** Every environment variable the eval service reads. */
 export const evalEnvSchema = z.object({
@@ -7,6 +20,46 @@ export const evalEnvSchema = z.object({
   GRPC_PORT: port(50054).describe('gRPC port of the eval service.'),
   SHUTDOWN_GRACE: duration('10s', { max: '5m' }).describe(
     'How long SIGTERM waits for in-flight calls before cutting them off.',
+  ),
+  DATABASE_URL: optionalSecret()
+    .refine((value) => value === undefined || POSTGRES_URL.test(value), {
+      message: 'must be a postgres:// or postgresql:// URL',
+    })
+    .describe(
+      'PostgreSQL connection string (postgres://user:pass@host:5432/db) for datasets, runs, results and candidate cases. Unset: an embedded SQLite file (eval.sqlite) under FIELDWISE_DATA_DIR/eval.',
+    ),
+  KAFKA_BROKERS: csv().describe(
+    'Comma-separated Kafka bootstrap brokers (host:port). Set: feedback events are consumed from fieldwise.feedback.v1 (poison messages to fieldwise.feedback.v1.dlq) and the impersonation audit events are relayed from the local outbox to Kafka. Unset: no feedback intake; audit events stay in the outbox under FIELDWISE_DATA_DIR, readable by the audit CLI.',
+  ),
+  EVAL_FEEDBACK_GROUP: text('eval-service-feedback').describe(
+    'Kafka consumer group of the feedback intake; replicas share it so each feedback event is handled once.',
+  ),
+  AGENT_SERVICE_ADDR: optionalText()
+    .refine((value) => value === undefined || GRPC_ADDRESS.test(value), {
+      message: 'must be host:port',
+    })
+    .describe(
+      'host:port of the agent service that runs are executed against. Unset: StartRun and ResumeRun fail with FAILED_PRECONDITION (datasets, results and reports still work).',
+    ),
+  CRM_SERVICE_ADDR: optionalText()
+    .refine((value) => value === undefined || GRPC_ADDRESS.test(value), {
+      message: 'must be host:port',
+    })
+    .describe(
+      "host:port of the crm service, used to resolve each case user's territories (a manager's are the team's) before impersonating them. Unset: impersonated principals carry no territories, so territory-scoped answers come back empty.",
+    ),
+  RETRIEVAL_SERVICE_ADDR: optionalText()
+    .refine((value) => value === undefined || GRPC_ADDRESS.test(value), {
+      message: 'must be host:port',
+    })
+    .describe(
+      'host:port of the retrieval service, used to fetch the chunks an answer cites (as the case user) so citation validity and groundedness check the quoted text. Unset: cited chunks are not fetched and every citation counts as not retrieved.',
+    ),
+  EVAL_CONCURRENCY: int(1, 8, 2).describe(
+    'Cases evaluated in parallel in a run when StartRun asks for 0 (the default).',
+  ),
+  EVAL_AGENT_DEADLINE: duration('120s', { min: '1s', max: '5m' }).describe(
+    'Deadline of one agent Chat call (one user turn) during a run.',
   ),
 });
 

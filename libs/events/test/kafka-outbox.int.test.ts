@@ -149,7 +149,7 @@ describeWithKafka('outbox → relay → real Kafka → consumer', ({ broker }) =
     ]);
     await publisher.close();
     outbox.close();
-  });
+  }, 240_000);
 
   it('keeps accepting writes while the broker is down and delivers all of them after it returns', async () => {
     const topic = topicName('audit-outage');
@@ -248,7 +248,7 @@ describeWithKafka('outbox → relay → real Kafka → consumer', ({ broker }) =
         afterSeq: 12,
       },
     ]);
-  });
+  }, 240_000);
 
   it('dead-letters poison messages with the reason and retries transient failures', async () => {
     const topic = topicName('poison');
@@ -332,5 +332,5 @@ describeWithKafka('outbox → relay → real Kafka → consumer', ({ broker }) =
     expect(String(dead[0]?.['fieldwise-dlq-error'])).toMatch(/unknown route/);
     expect(String(dead[0]?.['ce-id'])).toBe(rejected!.event.id);
     await publisher.close();
-  });
+  }, 240_000);
 });

@@ -24,6 +24,9 @@ export const retrievalEnvSchema = z.object({
   SHUTDOWN_GRACE: duration('10s', { max: '5m' }).describe(
     'How long SIGTERM waits for in-flight calls before cutting them off.',
   ),
+  METRICS_PORT: port(9463).describe(
+    'HTTP port of GET /metrics (Prometheus), /healthz and /readyz of the retrieval service (0: any free port). A port that cannot be bound disables them with a warning.',
+  ),
   QDRANT_URL: optionalUrl({ protocols: ['http:', 'https:'] }).describe(
     'Qdrant base URL (e.g. http://qdrant:6333). Set: vectors live in Qdrant. Unset: the embedded HNSW index under the data dir.',
   ),

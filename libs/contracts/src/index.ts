@@ -226,6 +226,8 @@ export {
   ingestOutcomeFromJSON,
   ingestOutcomeToJSON,
   IngestResult,
+  ListDocumentsRequest,
+  ListDocumentsResponse,
   RetrievalServiceClient,
   type RetrievalServiceServer,
   RetrievalServiceService,

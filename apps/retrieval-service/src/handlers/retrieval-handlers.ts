@@ -5,6 +5,7 @@ import { embedHandler } from './embed.js';
 import { getDocumentHandler } from './get-document.js';
 import type { RetrievalHandlerDeps } from './handler-deps.js';
 import { ingestDocumentsHandler } from './ingest-documents.js';
+import { listDocumentsHandler } from './list-documents.js';
 import { searchHandler } from './search.js';
 
 /**
@@ -22,6 +23,7 @@ export function createRetrievalHandlers(
     search: (request, ctx) => searchHandler(deps, request, ctx),
     deleteDocument: (request, ctx) => deleteDocumentHandler(deps, request, ctx),
     getDocument: (request, ctx) => getDocumentHandler(deps, request, ctx),
+    listDocuments: (request, ctx) => listDocumentsHandler(deps, request, ctx),
     embed: (request) => embedHandler(deps, request),
   };
 }

@@ -19,7 +19,7 @@ runVectorIndexContract(
   () => {
     const dir = mkdtempSync(join(tmpdir(), 'hnsw-contract-'));
     dirs.push(dir);
-    // exactThreshold 0 forces the graph walk with the in-search filter callback.
+    // exactThreshold 0 forces the post-filtered graph walk, deepening as needed.
     return Promise.resolve(
       new HnswVectorIndex({
         dimensions: CONTRACT_DIMENSIONS,

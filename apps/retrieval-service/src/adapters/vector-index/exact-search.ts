@@ -46,10 +46,21 @@ export function dotRow(
 ): number {
   const dims = query.length;
   const base = row * dims;
-  let sum = 0;
   // Non-null assertions: indexes are in range by construction, and `?? 0` here costs 3x.
-  for (let d = 0; d < dims; d++) sum += matrix[base + d]! * query[d]!;
-  return sum;
+  // Four accumulators: independent additions the CPU can overlap (about 2x faster).
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dims; d += 4) {
+    s0 += matrix[base + d]! * query[d]!;
+    s1 += matrix[base + d + 1]! * query[d + 1]!;
+    s2 += matrix[base + d + 2]! * query[d + 2]!;
+    s3 += matrix[base + d + 3]! * query[d + 3]!;
+  }
+  for (; d < dims; d++) s0 += matrix[base + d]! * query[d]!;
+  return s0 + s1 + s2 + s3;
 }
 
 /** `vector` scaled to unit length (a zero vector stays zero). */

@@ -20,11 +20,20 @@ import {
   createGrpcClient,
   resolvePrincipalKey,
   type ServiceRegistration,
+  type ServiceRuntime,
 } from '@fieldwise/grpc';
-import { createChatModelFromConfig, type ChatModel } from '@fieldwise/llm';
+import {
+  createChatModelFromConfig,
+  withModelMetrics,
+  type ChatModel,
+} from '@fieldwise/llm';
 import { createPrincipalSigner } from '@fieldwise/principal';
 import type { Logger } from 'pino';
 import { createToolAuditRecorder } from './adapters/audit/tool-audit-recorder.js';
+import {
+  countGuardrailHits,
+  countToolCalls,
+} from './adapters/metrics/agent-metrics.js';
 import { openConversationStore } from './adapters/conversation-store/index.js';
 import { createDownstreamSigner } from './adapters/crm-tools/downstream-signer.js';
 import { GrpcCrmTools } from './adapters/crm-tools/grpc-crm-tools.js';
@@ -83,10 +92,15 @@ function describeModel(model: ChatModel): ModelInfo {
  */
 export async function createAgentApp(
   config: AgentConfig,
-  runtime: { readonly logger: Logger; readonly dataDir: string },
+  runtime: {
+    readonly logger: Logger;
+    readonly dataDir: string;
+    /** Model, tool, guardrail and outbox series go here when given. */
+    readonly metrics?: ServiceRuntime['metrics'];
+  },
   overrides: AgentAppOverrides = {},
 ): Promise<AgentApp> {
-  const { logger, dataDir } = runtime;
+  const { logger, dataDir, metrics } = runtime;
   const clock = overrides.clock ?? (() => new Date());
   const signer = createDownstreamSigner(
     createPrincipalSigner({ key: await resolvePrincipalKey(config) }),
@@ -121,8 +135,10 @@ export async function createAgentApp(
     outbox = SqliteOutbox.open({
       dataDir,
       fileName: 'agent-outbox.sqlite',
+      synchronous: config.AUDIT_OUTBOX_SYNC,
       logger,
     });
+    metrics?.addOutbox('agent', outbox);
     if (config.KAFKA_BROKERS.length > 0) {
       publisher = new KafkaEventPublisher({
         brokers: config.KAFKA_BROKERS,
@@ -163,19 +179,22 @@ export async function createAgentApp(
           examples: t.examples,
         })),
       });
+    const toolAudit = createToolAuditRecorder({ outbox, redact, logger });
     const turn: TurnDeps = {
-      model,
+      model: metrics ? withModelMetrics(model, metrics) : model,
       tools,
       toolDeps,
       authorizer: toolAuthz,
-      guardrails,
+      guardrails: metrics
+        ? countGuardrailHits(guardrails, metrics)
+        : guardrails,
       store,
       redact,
       clock,
       newId: randomUUID,
       logger,
       scope: (call, fn) => turnCall.run(call, fn),
-      audit: createToolAuditRecorder({ outbox, redact, logger }),
+      audit: metrics ? countToolCalls(metrics, toolAudit) : toolAudit,
       actions: {
         store,
         tools,
@@ -215,6 +234,8 @@ export async function createAgentApp(
       services,
       model,
       async close() {
+        // Audit events queued for the next group commit, so the relay sends them.
+        toolAudit.flush();
         const flushed = await held.relay?.stop({ flushTimeoutMs: 5_000 });
         if (flushed) logger.info(flushed, 'outbox relay stopped');
         await held.publisher?.close();

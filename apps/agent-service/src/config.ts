@@ -5,6 +5,7 @@ import {
   duration,
   int,
   loadConfig,
+  oneOf,
   optionalSecret,
   port,
   text,
@@ -28,6 +29,9 @@ export const agentEnvSchema = z.object({
   GRPC_PORT: port(50051).describe('gRPC port of the agent service.'),
   SHUTDOWN_GRACE: duration('10s', { max: '5m' }).describe(
     'How long SIGTERM waits for in-flight calls before cutting them off.',
+  ),
+  METRICS_PORT: port(9461).describe(
+    'HTTP port of GET /metrics (Prometheus), /healthz and /readyz of the agent service (0: any free port). A port that cannot be bound disables them with a warning.',
   ),
   CRM_SERVICE_ADDR: address('127.0.0.1:50052', 'crm'),
   RETRIEVAL_SERVICE_ADDR: address('127.0.0.1:50053', 'retrieval'),
@@ -56,6 +60,9 @@ export const agentEnvSchema = z.object({
   ),
   AGENT_KEEP_RECENT_MESSAGES: int(2, 200, 8).describe(
     'Messages always sent verbatim, however long the history.',
+  ),
+  AUDIT_OUTBOX_SYNC: oneOf(['FULL', 'NORMAL'], 'NORMAL').describe(
+    'SQLite durability of the audit and feedback outbox (agent-outbox.sqlite): FULL survives power loss but costs an fsync (milliseconds, blocking the event loop) per tool call; NORMAL survives a process crash and is faster.',
   ),
   KAFKA_BROKERS: csv().describe(
     'Comma-separated Kafka bootstrap brokers (host:port). Set: audit and feedback events are relayed from the local outbox to Kafka. Unset: they stay in the outbox (agent-outbox.sqlite) under FIELDWISE_DATA_DIR, readable by the audit CLI.',

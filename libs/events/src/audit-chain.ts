@@ -36,3 +36,29 @@ export function chainEvent<Data>(
   };
   return { ...linked, hash: computeEventHash(linked) };
 }
+
+/**
+ * {@link chainEvent} plus the event's JSON, from one serialization: the
+ * canonical JSON that is hashed is also the stored form, with `hash` put
+ * first. Any JSON parser reads the same event back, and
+ * {@link computeEventHash} of it gives `hash` again.
+ */
+export function chainEventJson<Data>(
+  event: CloudEvent<Data>,
+  link: ChainLink,
+): { readonly event: ChainedCloudEvent<Data>; readonly json: string } {
+  const linked = {
+    ...event,
+    producerid: link.producerId,
+    seq: link.seq,
+    prevhash: link.prevHash,
+  };
+  delete (linked as { hash?: string }).hash;
+  const body = canonicalJson(linked);
+  const hash = createHash('sha256').update(body).digest('hex');
+  // `linked` has at least the chain attributes, so `body` is `{"…":…}`.
+  return {
+    event: { ...linked, hash },
+    json: `{"hash":"${hash}",${body.slice(1)}`,
+  };
+}

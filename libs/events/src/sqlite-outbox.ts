@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FieldwiseError, ValidationError } from '@fieldwise/errors';
 import type { Logger } from 'pino';
-import { chainEvent } from './audit-chain.js';
+import { chainEventJson } from './audit-chain.js';
 import { isAuditEventType } from './audit-events.js';
 import {
   CLOUDEVENTS_SPEC_VERSION,
@@ -21,7 +21,7 @@ import type {
   OutboxEventInput,
   OutboxRecord,
 } from './outbox.js';
-import { parseEvent } from './parse-event.js';
+import { parseOutboxDraft, type OutboxDraft } from './outbox-draft.js';
 import {
   ensureOutboxSchema,
   rowToRecord,
@@ -224,7 +224,7 @@ export class SqliteOutbox implements Outbox {
       ]);
     }
     const now = this.now();
-    const draft: Record<string, unknown> = {
+    const draft: Record<string, unknown> & OutboxDraft = {
       specversion: CLOUDEVENTS_SPEC_VERSION,
       id: input.id ?? randomUUID(),
       source: input.source,
@@ -240,27 +240,29 @@ export class SqliteOutbox implements Outbox {
     for (const key of Object.keys(draft)) {
       if (draft[key] === undefined) delete draft[key];
     }
-    let event: CloudEvent = parseEvent(draft, {
-      schemas: this.schemas,
-      requireAuditChain: false,
-    });
+    let event: CloudEvent = parseOutboxDraft(draft, this.schemas);
+    let value: string;
     if (isAuditEventType(event.type)) {
-      const chained = chainEvent(event, {
+      // One serialization: the canonical JSON that is hashed is stored too.
+      const chained = chainEventJson(event, {
         producerId: this.producerId,
         seq: head.seq + 1,
         prevHash: head.hash,
       });
-      head.seq = chained.seq;
-      head.hash = chained.hash;
+      head.seq = chained.event.seq;
+      head.hash = chained.event.hash;
       head.moved = true;
-      event = chained;
+      event = chained.event;
+      value = chained.json;
+    } else {
+      value = JSON.stringify(event);
     }
     const headers = { ...input.headers };
     const row = {
       event_id: event.id,
       topic: input.topic,
       key: input.key ?? null,
-      value: JSON.stringify(event),
+      value,
       headers: JSON.stringify(headers),
       created_at: now.getTime(),
     };

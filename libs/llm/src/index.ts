@@ -56,3 +56,4 @@ export {
   type ZodToolDefinition,
 } from './tool-schema.js';
 export { estimateInputTokens, estimateOutputTokens } from './usage-estimate.js';
+export { withModelMetrics, type ModelCallRecorder } from './model-metrics.js';

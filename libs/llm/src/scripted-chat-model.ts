@@ -27,6 +27,8 @@ export interface ScriptedChatModel extends ChatModel {
   /** Turns queued and not yet used. */
   readonly pending: number;
   enqueue(...turns: readonly ScriptedTurn[]): void;
+  /** Forgets the recorded requests (long benchmark runs). */
+  clearRequests(): void;
 }
 
 /**
@@ -52,6 +54,9 @@ export function createScriptedChatModel(
     },
     enqueue: (...turns) => {
       queue.push(...turns);
+    },
+    clearRequests: () => {
+      requests.length = 0;
     },
     // An async generator like the real adapter's, though it never awaits.
     // eslint-disable-next-line @typescript-eslint/require-await

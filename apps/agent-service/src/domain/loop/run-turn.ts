@@ -56,6 +56,11 @@ export interface ToolAuditRecord {
   readonly writes: boolean;
   readonly status: ToolCallStatus;
   readonly argumentsJson: string;
+  /**
+   * `argumentsJson` already passed through the turn's redactor, when the
+   * caller has it: the recorder digests it instead of redacting again.
+   */
+  readonly redactedArgumentsJson?: string;
   readonly resultJson?: string;
   readonly errorCode?: string;
   readonly confirmationId?: string;
@@ -532,6 +537,7 @@ async function* turn(
         writes: tool?.writes ?? false,
         status: record.status,
         argumentsJson: call.rawArguments,
+        redactedArgumentsJson: argumentsJson,
         ...(record.errorCode ? { errorCode: record.errorCode } : {}),
         ...(record.pendingActionId
           ? { confirmationId: record.pendingActionId }

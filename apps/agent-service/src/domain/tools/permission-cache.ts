@@ -14,17 +14,26 @@ export function cacheToolDecisions(
   authorizer: Pick<Authorizer, 'canUseTool' | 'policyVersion'>,
 ): Pick<Authorizer, 'canUseTool'> {
   const cache = new Map<string, Decision>();
-  return {
-    canUseTool(principal: Principal, tool: string): Decision {
-      const key = JSON.stringify([
-        authorizer.policyVersion,
+  // A turn asks for every tool with one principal object: its fingerprint
+  // is built once per object (principals are read-only values).
+  const fingerprints = new WeakMap<Principal, string>();
+  const fingerprintOf = (principal: Principal): string => {
+    let fingerprint = fingerprints.get(principal);
+    if (fingerprint === undefined) {
+      fingerprint = JSON.stringify([
         principal.tenant,
         principal.userId,
         [...principal.roles].sort(),
         [...principal.territories].sort(),
         principal.actor ?? null,
-        tool,
       ]);
+      fingerprints.set(principal, fingerprint);
+    }
+    return fingerprint;
+  };
+  return {
+    canUseTool(principal: Principal, tool: string): Decision {
+      const key = `${authorizer.policyVersion}\u0000${tool}\u0000${fingerprintOf(principal)}`;
       let decision = cache.get(key);
       if (decision === undefined) {
         decision = authorizer.canUseTool(principal, tool);

@@ -170,8 +170,23 @@ export async function executeToolCall(
       durationMs: elapsed(),
     };
   }
-  const timeout = AbortSignal.timeout(deps.toolTimeoutMs);
-  const signal = AbortSignal.any([ctx.signal, timeout]);
+  // One controller fired by the turn's signal or the tool deadline, both
+  // released when the call settles: AbortSignal.timeout/any would leave a
+  // timer and a dependent signal alive for the whole timeout after every
+  // call, which costs more than the call itself for in-process tools.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(
+      new DOMException('the tool deadline passed', 'TimeoutError'),
+    );
+  }, deps.toolTimeoutMs);
+  timer.unref();
+  const onTurnAbort = () => controller.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) onTurnAbort();
+  else ctx.signal.addEventListener('abort', onTurnAbort, { once: true });
+  const signal = controller.signal;
   const deadline = new Date(
     Math.min(ctx.deadline.getTime(), Date.now() + deps.toolTimeoutMs),
   );
@@ -191,12 +206,15 @@ export async function executeToolCall(
     return { status: 'executed', tool, result, durationMs: elapsed() };
   } catch (error) {
     if (ctx.signal.aborted) throw abortReason(ctx.signal);
-    const toolError = timeout.aborted
+    const toolError = timedOut
       ? {
           code: 'DEADLINE_EXCEEDED' as const,
           message: `${tool.name} did not answer within ${deps.toolTimeoutMs} ms`,
         }
       : toToolError(error);
     return { status: 'failed', tool, error: toolError, durationMs: elapsed() };
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', onTurnAbort);
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { llmEnv } from '@fieldwise/llm';
 import {
   baseServiceEnv,
   csv,
@@ -14,12 +15,44 @@ import {
 const POSTGRES_URL = /^postgres(ql)?:\/\//;
 const GRPC_ADDRESS = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
 
+/**
+ * The LLM-as-a-judge variables: the model endpoint (`OPENAI_*` or
+ * `AZURE_OPENAI_*`, as for the agent) and how the judge samples. Shared by
+ * the service and the eval CLI.
+ */
+export const evalJudgeEnv = {
+  ...llmEnv,
+  EVAL_JUDGE_REPEATS: int(1, 10, 3).describe(
+    'Verdicts per rubric criterion and case when a run asks for the LLM judge; several expose flaky verdicts.',
+  ),
+  EVAL_JUDGE_TEMPERATURE: z.coerce
+    .number()
+    .min(0)
+    .max(2)
+    .default(0.7)
+    .describe(
+      'Sampling temperature of the judge (0 to 2). Above 0 so repeated verdicts show whether the rubric pins the score down.',
+    ),
+  EVAL_JUDGE_PASS_SCORE: int(1, 5, 4).describe(
+    'Mean judge score (1 to 5) at or above which a case passes a judge criterion.',
+  ),
+} as const;
+
+/** Parses only the judge variables (the eval CLI's use). */
+export function loadJudgeConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(z.object(evalJudgeEnv), env);
+}
+
 /** Every environment variable the eval service reads. */
 export const evalEnvSchema = z.object({
   ...baseServiceEnv,
+  ...evalJudgeEnv,
   GRPC_PORT: port(50054).describe('gRPC port of the eval service.'),
   SHUTDOWN_GRACE: duration('10s', { max: '5m' }).describe(
     'How long SIGTERM waits for in-flight calls before cutting them off.',
+  ),
+  METRICS_PORT: port(9464).describe(
+    'HTTP port of GET /metrics (Prometheus), /healthz and /readyz of the eval service (0: any free port). A port that cannot be bound disables them with a warning.',
   ),
   DATABASE_URL: optionalSecret()
     .refine((value) => value === undefined || POSTGRES_URL.test(value), {
@@ -53,7 +86,7 @@ export const evalEnvSchema = z.object({
       message: 'must be host:port',
     })
     .describe(
-      'host:port of the retrieval service, used to fetch the chunks an answer cites (as the case user) so citation validity and groundedness check the quoted text. Unset: cited chunks are not fetched and every citation counts as not retrieved.',
+      "host:port of the retrieval service, used to rebuild the chunks each evaluated turn retrieved (its search_collateral calls replayed as the case user), so citation validity checks each citation against that turn's own retrieval and groundedness against its passages. Unset: no chunk counts as retrieved and every citation is not_retrieved.",
     ),
   EVAL_CONCURRENCY: int(1, 8, 2).describe(
     'Cases evaluated in parallel in a run when StartRun asks for 0 (the default).',

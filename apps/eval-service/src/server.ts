@@ -15,7 +15,9 @@ import {
   type ServiceRegistration,
 } from '@fieldwise/grpc';
 import type { Logger } from 'pino';
+import { selectLlmProvider } from '@fieldwise/llm';
 import { createFeedbackConsumer } from './adapters/feedback/feedback-consumer.js';
+import { createJudgeFromConfig } from './adapters/judge/judge-from-config.js';
 import {
   openGrpcRunnerFactory,
   type GrpcRunnerFactory,
@@ -86,7 +88,7 @@ export function evalServiceOptions(
     await current.store?.close();
   };
   return {
-    services: async ({ logger, dataDir }) => {
+    services: async ({ logger, dataDir, metrics }) => {
       opened.logger = logger;
       try {
         const dir = evalDataDir(dataDir);
@@ -101,6 +103,7 @@ export function evalServiceOptions(
           logger,
         });
         opened.outbox = outbox;
+        metrics.addOutbox('eval', outbox);
         const kafka = config.KAFKA_BROKERS.length > 0;
         if (kafka) {
           opened.publisher = new KafkaEventPublisher({
@@ -160,9 +163,11 @@ export function evalServiceOptions(
             outbox: outbox.path,
             runner: config.AGENT_SERVICE_ADDR ? 'grpc' : 'none',
             feedbackIntake: kafka ? config.EVAL_FEEDBACK_GROUP : 'off',
+            llmJudge: selectLlmProvider(config) ?? 'none',
           },
           'eval adapters selected',
         );
+        const judge = createJudgeFromConfig(config, logger);
         const runs = new RunRegistry();
         opened.runs = runs;
         const runners = opened.runners;
@@ -174,6 +179,7 @@ export function evalServiceOptions(
               ? (model) => runners.runnerFor(model)
               : undefined,
             defaultConcurrency: config.EVAL_CONCURRENCY,
+            judge,
           }),
         ];
       } catch (error) {

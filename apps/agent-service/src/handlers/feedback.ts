@@ -3,16 +3,17 @@ import {
   type SubmitFeedbackRequest,
   type SubmitFeedbackResponse,
 } from '@fieldwise/contracts';
-import {
-  FEEDBACK_EVENT_TYPES,
-  TOPICS,
-  type FeedbackSubmittedV1,
-} from '@fieldwise/events';
+import { FEEDBACK_EVENT_TYPES, TOPICS } from '@fieldwise/events';
 import { NotFoundError, ValidationError } from '@fieldwise/errors';
 import type { CallContext } from '@fieldwise/grpc';
+import { buildFeedbackEvent } from '../domain/feedback/build-feedback-event.js';
 import type { AgentHandlerDeps } from './handler-deps.js';
 
-/** `SubmitFeedback`: validates ownership, redacts the comment, publishes through the outbox. */
+/**
+ * `SubmitFeedback`: checks the rated message is the caller's, builds the
+ * redacted feedback event from the stored turn and the user's input, and
+ * publishes it through the outbox.
+ */
 export function feedbackHandlers(deps: AgentHandlerDeps) {
   const { store, clock, redact, newId } = deps.turn;
   return {
@@ -27,10 +28,6 @@ export function feedbackHandlers(deps: AgentHandlerDeps) {
         throw new ValidationError([
           { field: 'rating', message: 'must be POSITIVE or NEGATIVE' },
         ]);
-      if (request.comment.length > 4000)
-        throw new ValidationError([
-          { field: 'comment', message: 'at most 4000 characters' },
-        ]);
       const conversation = await store.getConversation(
         ctx.principal.tenant,
         ctx.principal.userId,
@@ -38,32 +35,30 @@ export function feedbackHandlers(deps: AgentHandlerDeps) {
       );
       if (!conversation)
         throw new NotFoundError('conversation', request.conversationId);
-      const messages = await store.listMessages(conversation.id);
-      const rated = messages.find(
-        (m) => m.id === request.messageId && m.role === 'assistant',
-      );
-      if (!rated) throw new NotFoundError('message', request.messageId);
-      const model = rated.metadata['model'] as
-        { provider?: string; name?: string } | undefined;
-      const comment =
-        request.comment === ''
-          ? undefined
-          : (await redact(request.comment)).slice(0, 2000);
       const feedbackId = newId();
-      const data: FeedbackSubmittedV1 = {
-        feedbackId,
-        conversationId: conversation.id,
-        messageId: rated.id,
-        userId: ctx.principal.userId,
-        tenant: ctx.principal.tenant,
-        rating: request.rating === FeedbackRating.POSITIVE ? 'up' : 'down',
-        reasons: [],
-        ...(comment !== undefined ? { comment } : {}),
-        ...(ctx.traceId ? { traceId: ctx.traceId } : {}),
-        ...(model?.provider && model.name
-          ? { model: { provider: model.provider, name: model.name } }
-          : {}),
-      };
+      const data = await buildFeedbackEvent(
+        { redact },
+        {
+          feedbackId,
+          conversationId: conversation.id,
+          messageId: request.messageId,
+          userId: ctx.principal.userId,
+          tenant: ctx.principal.tenant,
+          rating: request.rating === FeedbackRating.POSITIVE ? 'up' : 'down',
+          comment: request.comment,
+          correctedAnswer: request.correctedAnswer,
+          draftEdits: request.draftEdits.flatMap((edit) =>
+            edit.changes.map((change) => ({
+              draftId: edit.draftId,
+              field: change.field,
+              before: change.before,
+              after: change.after,
+            })),
+          ),
+          traceId: ctx.traceId,
+        },
+        await store.listMessages(conversation.id),
+      );
       const receivedAt = clock();
       deps.outbox.append({
         id: feedbackId,

@@ -211,17 +211,42 @@ describe('agent-service over gRPC (fake CRM behind a real gRPC server)', () => {
         messageId: final.value.messageId,
         rating: FeedbackRating.NEGATIVE,
         comment: 'wrong stage, call me at jane@example.com',
-        correctedAnswer: '',
-        draftEdits: [],
+        correctedAnswer: 'Move it to Negotiation; ask jane@example.com',
+        draftEdits: [
+          {
+            draftId: 'draft-1',
+            changes: [
+              {
+                field: 'subject',
+                before: 'Hello',
+                after: 'Renewal next steps',
+              },
+            ],
+          },
+        ],
       },
       await as(sellerEast),
     );
     const outbox = [...readOutbox(join(dataDir, 'agent-outbox.sqlite'))].map(
       (e) => e.event as { type: string; data: Record<string, unknown> },
     );
-    expect(
-      outbox.find((e) => e.data['feedbackId'] === feedback.feedbackId)?.data,
-    ).toMatchObject({ rating: 'down' });
+    const published = outbox.find(
+      (e) => e.data['feedbackId'] === feedback.feedbackId,
+    )?.data;
+    expect(String(published?.['correctedAnswer'])).toMatch(
+      /^Move it to Negotiation; ask \[REDACTED:EMAIL\]/,
+    );
+    expect(published).toMatchObject({
+      rating: 'down',
+      draftEdits: [
+        {
+          draftId: 'draft-1',
+          field: 'subject',
+          before: 'Hello',
+          after: 'Renewal next steps',
+        },
+      ],
+    });
     expect(JSON.stringify(outbox)).not.toContain('jane@example.com');
     const toolAudits = outbox
       .filter((e) => e.type === 'fieldwise.audit.tool.call.v1')

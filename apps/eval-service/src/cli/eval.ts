@@ -5,8 +5,10 @@ import { SqliteOutbox } from '@fieldwise/events';
 import { resolvePrincipalKey } from '@fieldwise/grpc';
 import pino from 'pino';
 import { openGrpcRunnerFactory } from '../adapters/runner/grpc-runner-factory.js';
+import { createJudgeFromConfig } from '../adapters/judge/judge-from-config.js';
 import { ScriptedAgentRunner } from '../adapters/runner/scripted-runner.js';
 import { openEvalStore } from '../adapters/store/index.js';
+import { loadJudgeConfig } from '../config.js';
 import { EVAL_OUTBOX_FILE } from '../server.js';
 import { runEvalCli, type RunnerFactory } from './run-eval-cli.js';
 
@@ -48,6 +50,7 @@ process.exitCode = await runEvalCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   logger,
   runnerFactories,
+  judge: () => createJudgeFromConfig(loadJudgeConfig(process.env), logger),
   openStore: () =>
     openEvalStore(
       {

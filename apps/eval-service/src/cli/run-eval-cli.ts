@@ -38,7 +38,12 @@ export interface EvalCliEnvironment {
   readonly openStore: () => Promise<EvalStore>;
   /** Where `<name>.jsonl` dataset files live (`data/eval`). */
   readonly datasetDir: string;
-  readonly judge?: JudgeSettings;
+  /**
+   * Builds the LLM judge from configuration; undefined when no model is
+   * configured. Called only for `--judge`, so other runs never need model
+   * settings; a bad configuration throws CONFIG_INVALID (exit 2).
+   */
+  readonly judge?: () => JudgeSettings | undefined;
   readonly now?: () => Date;
 }
 
@@ -49,7 +54,10 @@ const USAGE = `usage: npm run eval -- --dataset <name> --runner <kind>:<spec>
   [--version <n>] [--fail-under metric=min,...] [--fail-over metric=max,...]
   [--compare <runId>|latest] [--tolerance 0.05] [--concurrency 2]
   [--report <file.html>] [--label <text>] [--tenant lumen] [--max-errored 0]
-The dataset file <dataset-dir>/<name>.jsonl, when present, is imported first
+  [--judge] [--judge-repeats <n>]
+--judge adds LLM-as-a-judge verdicts (groundedness, relevance, helpfulness;
+each repeated --judge-repeats times, default EVAL_JUDGE_REPEATS) and needs a
+model endpoint (OPENAI_API_KEY / OPENAI_BASE_URL / AZURE_OPENAI_*). The dataset file <dataset-dir>/<name>.jsonl, when present, is imported first
 (a new version only when its content changed). Exit 0: gate passed; 1: a
 threshold failed, a regression was flagged, more cases errored than
 --max-errored allows or the run did not complete; 2: usage or setup error.`;
@@ -81,6 +89,23 @@ export async function runEvalCli(
         },
       ]);
     }
+    let judge: JudgeSettings | undefined;
+    if (options.judge) {
+      const configured = env.judge?.();
+      if (configured === undefined) {
+        throw new ValidationError([
+          {
+            field: 'judge',
+            message:
+              'needs a judge model: set OPENAI_API_KEY, OPENAI_BASE_URL or AZURE_OPENAI_*',
+          },
+        ]);
+      }
+      judge =
+        options.judgeRepeats === undefined
+          ? configured
+          : { ...configured, repeats: options.judgeRepeats };
+    }
     const runner = await factory(rest.join(':'));
     store = await env.openStore();
     const now = env.now ?? (() => new Date());
@@ -92,7 +117,7 @@ export async function runEvalCli(
     };
     const datasetId = await ensureDataset(deps, env, options);
     const { run, results } = await executeRun(
-      { ...deps, runner, ...(env.judge ? { judge: env.judge } : {}) },
+      { ...deps, runner, ...(judge ? { judge } : {}) },
       {
         datasetId,
         version: options.version,
@@ -148,6 +173,19 @@ export async function runEvalCli(
             run.metrics.map((m) => [m.name, Number(m.mean.toFixed(4))]),
           ),
           thresholds,
+          ...(judge
+            ? {
+                judge: {
+                  model: judge.judge.model,
+                  flakyVerdicts: results.reduce(
+                    (n, r) =>
+                      n + (r.judgeVerdicts ?? []).filter((v) => v.flaky).length,
+                    0,
+                  ),
+                  agreement: run.judgeAgreement,
+                },
+              }
+            : {}),
           comparison: comparison && {
             baseRunId: comparison.baseRunId,
             hasRegressions: comparison.hasRegressions,
@@ -211,6 +249,8 @@ interface CliOptions {
   readonly label: string;
   readonly tenant: string;
   readonly maxErrored: number;
+  readonly judge: boolean;
+  readonly judgeRepeats: number | undefined;
 }
 
 function parseCliArgs(argv: readonly string[]): CliOptions {
@@ -234,6 +274,8 @@ function parseCliArgs(argv: readonly string[]): CliOptions {
         label: { type: 'string' },
         tenant: { type: 'string' },
         'max-errored': { type: 'string' },
+        judge: { type: 'boolean' },
+        'judge-repeats': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -255,6 +297,8 @@ function parseCliArgs(argv: readonly string[]): CliOptions {
       label: '',
       tenant: 'lumen',
       maxErrored: 0,
+      judge: false,
+      judgeRepeats: undefined,
     };
   }
   if (values.dataset === undefined)
@@ -289,6 +333,11 @@ function parseCliArgs(argv: readonly string[]): CliOptions {
       values['max-errored'] === undefined
         ? 0
         : integer('max-errored', values['max-errored'], 0, 1_000_000),
+    judge: values.judge === true,
+    judgeRepeats:
+      values['judge-repeats'] === undefined
+        ? undefined
+        : integer('judge-repeats', values['judge-repeats'], 1, 10),
   };
 }
 

@@ -87,6 +87,13 @@ export interface AgentTurn {
   readonly conversationId?: string;
   /** Every message of a multi-turn script, when the runner keeps them. */
   readonly transcript?: readonly TranscriptMessage[];
+  /**
+   * Executed tools whose result content the runner could not capture (only
+   * their one-line summary is in `toolResults`). Groundedness is not
+   * measured for such a turn: its claims would look unsupported for want of
+   * evidence, not for want of support.
+   */
+  readonly evidenceGaps?: readonly string[];
 }
 
 /** Who computed a metric. */
@@ -208,6 +215,14 @@ export interface Run {
   readonly finishedAt: string;
 }
 
+/** One draft field the seller edited, as the feedback event carried it. */
+export interface CandidateDraftEdit {
+  readonly draftId: string;
+  readonly field: string;
+  readonly before: string;
+  readonly after: string;
+}
+
 /** A case proposed from negative feedback, waiting for review. */
 export interface CandidateCase {
   readonly id: string;
@@ -222,6 +237,8 @@ export interface CandidateCase {
   readonly comment: string;
   readonly correctedAnswer: string;
   readonly toolCalls: readonly ActualToolCall[];
+  /** The seller's edits to drafts of the rated turn (redacted upstream). */
+  readonly draftEdits: readonly CandidateDraftEdit[];
   readonly proposedCase: EvalCase;
   readonly accepted: boolean;
   readonly createdAt: string;

@@ -56,12 +56,19 @@ export function runHandlers(deps: EvalHandlerDeps): RunHandlers {
   }
 
   /** Executes a run in the background; the call that started it returns at once. */
-  function launch(runId: string, runner: AgentRunner, concurrency: number) {
+  function launch(
+    runId: string,
+    runner: AgentRunner,
+    concurrency: number,
+    llmJudge: boolean,
+  ) {
+    const { judge, ...rest } = deps;
     deps.runs.start(runId, async (signal, notify) => {
       try {
         const outcome = await continueRun(
           {
-            ...deps,
+            ...rest,
+            ...(llmJudge && judge ? { judge } : {}),
             runner,
             onProgress: (event) =>
               notify(event.result, { ...event.run, progress: event.progress }),
@@ -113,10 +120,10 @@ export function runHandlers(deps: EvalHandlerDeps): RunHandlers {
         ]);
       }
       const thresholds = decodeThresholds(request.thresholds);
-      if (request.llmJudge) {
+      if (request.llmJudge && !deps.judge) {
         throw new FieldwiseError(
           'PRECONDITION_FAILED',
-          'LLM-as-judge needs a judge model, and none is configured for the eval service',
+          'LLM-as-judge needs a judge model, and none is configured for the eval service (OPENAI_* or AZURE_OPENAI_*)',
         );
       }
       await datasetOfTenant(deps, ctx.principal, datasetId);
@@ -125,10 +132,11 @@ export function runHandlers(deps: EvalHandlerDeps): RunHandlers {
         datasetId,
         version: request.datasetVersion,
         label: request.label,
+        llmJudge: request.llmJudge,
         createdBy: ctx.principal.userId,
       });
       deps.runs.setThresholds(run.id, thresholds);
-      launch(run.id, runner, concurrency);
+      launch(run.id, runner, concurrency, request.llmJudge);
       return { run: encode(run) };
     },
 
@@ -257,13 +265,20 @@ export function runHandlers(deps: EvalHandlerDeps): RunHandlers {
           },
         );
       }
+      if (run.llmJudge && !deps.judge) {
+        throw new FieldwiseError(
+          'PRECONDITION_FAILED',
+          `run '${runId}' was judged by an LLM, and no judge model is configured now`,
+          { context: { runId } },
+        );
+      }
       const runner = runnerFor('');
       const resumed = await deps.store.updateRun(runId, {
         status: 'running',
         error: '',
         finishedAt: '',
       });
-      launch(runId, runner, deps.defaultConcurrency);
+      launch(runId, runner, deps.defaultConcurrency, run.llmJudge);
       return { run: encode(resumed) };
     },
 

@@ -83,6 +83,9 @@ const candidate = (
       status: 'executed',
     },
   ],
+  draftEdits: [
+    { draftId: 'draft-1', field: 'subject', before: 'Hi', after: 'Renewal' },
+  ],
   proposedCase: evalCase(`fb-${feedbackId}`, 'What is Acme ARR?'),
   accepted: false,
   createdAt,

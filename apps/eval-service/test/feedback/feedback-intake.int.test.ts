@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EvalServiceService } from '@fieldwise/contracts';
 import {
-  EVENT_PAYLOAD_SCHEMAS,
   FEEDBACK_EVENT_TYPES,
   KafkaEventPublisher,
   SqliteOutbox,
@@ -18,7 +17,6 @@ import { describeWithKafka, waitFor } from '@fieldwise/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { feedbackIntakeSchema } from '../../src/adapters/feedback/feedback-intake.js';
 import { loadEvalConfig } from '../../src/config.js';
 import { evalServiceOptions } from '../../src/server.js';
 
@@ -61,16 +59,10 @@ describeWithKafka(
         config,
         ...evalServiceOptions(config),
       });
-      // The gateway's way: the events lib builds the CloudEvent, a publisher sends the outbox row.
-      // The published feedback schema lacks question, answer and corrected answer; the
-      // gateway's route is expected to add them, so the test's producer validates with
-      // the eval intake schema (a superset) instead of stripping them.
-      const schemas = new Map(EVENT_PAYLOAD_SCHEMAS);
-      schemas.set(FEEDBACK_EVENT_TYPES.submitted, feedbackIntakeSchema);
+      // The producer's way: the events lib validates with the published schema and builds the CloudEvent.
       outbox = SqliteOutbox.open({
         dataDir: join(root, 'gateway'),
         logger: silent,
-        schemas,
       });
       publisher = new KafkaEventPublisher({
         brokers: broker().brokers,
@@ -111,16 +103,22 @@ describeWithKafka(
       });
     }
 
-    it('turns a thumbs-down delivered twice into exactly one candidate case and dead-letters poison', async () => {
+    it('turns each thumbs-down delivered twice into exactly one candidate case and dead-letters poison', async () => {
       const negative = feedback('down', {
         question: 'What is the ARR of Acme?',
         answer: 'Acme has an ARR of $2M.',
         correctedAnswer: 'Acme has an ARR of $1.2M.',
-        toolCalls: [
+        toolCalls: [{ name: 'account_360', status: 'executed' }],
+      });
+      const edited = feedback('down', {
+        question: 'Draft a follow-up to Acme',
+        answer: 'Here is a draft.',
+        draftEdits: [
           {
-            name: 'account_360',
-            arguments: { accountId: 'acc-1' },
-            status: 'executed',
+            draftId: 'draft-7',
+            field: 'subject',
+            before: 'Hello',
+            after: 'Renewal next steps',
           },
         ],
       });
@@ -128,6 +126,7 @@ describeWithKafka(
       // 1. The same event twice (at-least-once delivery), a positive one, then poison.
       await publisher.publish([negative.record]);
       await publisher.publish([negative.record, positive.record]);
+      await publisher.publish([edited.record, edited.record]);
       const producer = kafka.producer();
       await producer.connect();
       await producer.send({
@@ -171,8 +170,9 @@ describeWithKafka(
         { includeAccepted: true },
         { principalToken },
       );
-      expect(candidates).toHaveLength(1);
-      expect(candidates[0]).toMatchObject({
+      expect(candidates).toHaveLength(2);
+      const byFeedback = new Map(candidates.map((c) => [c.feedbackId, c]));
+      expect(byFeedback.get(negative.event.id)).toMatchObject({
         feedbackId: negative.event.id,
         conversationId: 'conv-42',
         question: 'What is the ARR of Acme?',
@@ -183,6 +183,13 @@ describeWithKafka(
           referenceAnswer: 'Acme has an ARR of $1.2M.',
           source: `feedback:${negative.event.id}`,
           expectedTools: [{ name: 'account_360', argumentsJson: '{}' }],
+        },
+      });
+      // 4. Draft edits without a corrected answer: the edited draft is the reference.
+      expect(byFeedback.get(edited.event.id)).toMatchObject({
+        answer: 'Here is a draft.',
+        proposedCase: {
+          referenceAnswer: 'draft-7 subject: Renewal next steps',
         },
       });
     });

@@ -111,4 +111,39 @@ describe('feedback intake', () => {
     expect(candidate?.proposedCase.id).toBe('fb-fb-3-x');
     expect(candidate?.question).toContain('conversation conv-1, message m-9');
   });
+
+  it('carries question, answer, corrected answer and draft edits onto the candidate', async () => {
+    const outcome = await handleFeedbackEvent(
+      deps(),
+      event({
+        ...base,
+        feedbackId: 'fb-4',
+        question: 'Draft a follow-up to Acme',
+        answer: 'Here is the draft.',
+        correctedAnswer: 'Mention the renewal date.',
+        draftEdits: [
+          { draftId: 'd-1', field: 'subject', before: 'Hi', after: 'Renewal' },
+        ],
+        toolCalls: [{ name: 'draft_email', status: 'pending_confirmation' }],
+      }),
+    );
+    expect(outcome).toBe('candidate-created');
+    const [candidate] = await store.listCandidateCases('lumen');
+    expect(candidate).toMatchObject({
+      question: 'Draft a follow-up to Acme',
+      answer: 'Here is the draft.',
+      correctedAnswer: 'Mention the renewal date.',
+      draftEdits: [
+        { draftId: 'd-1', field: 'subject', before: 'Hi', after: 'Renewal' },
+      ],
+      proposedCase: {
+        referenceAnswer: 'Mention the renewal date.',
+      },
+    });
+    expect(candidate?.proposedCase.tags).toEqual(
+      expect.arrayContaining(['corrected-answer', 'draft-edits']),
+    );
+    // A pending write is not an executed tool: no expected tools are proposed.
+    expect(candidate?.proposedCase.expectedTools).toBeUndefined();
+  });
 });

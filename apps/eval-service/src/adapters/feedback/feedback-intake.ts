@@ -10,16 +10,14 @@ import {
 
 /**
  * `fieldwise.feedback.submitted.v1` as the eval service reads it: the
- * published schema plus optional fields the gateway's feedback route may
- * add (a 1–5 score, the rated turn's question, answer and tool calls, a
- * corrected answer, draft edits). Unknown extras are ignored, absent ones
- * are fine: the published schema stays the contract.
+ * published schema (rated question and answer, corrected answer, draft
+ * edits, the turn's tool calls; all redacted and size-capped by the
+ * producer) plus optional extras a producer may add (a 1–5 score, tool
+ * call arguments). Unknown extras are ignored, absent ones are fine: the
+ * published schema stays the contract.
  */
 export const feedbackIntakeSchema = feedbackSubmittedV1Schema.extend({
   score: z.number().int().min(1).max(5).optional(),
-  question: z.string().max(8000).optional(),
-  answer: z.string().max(20_000).optional(),
-  correctedAnswer: z.string().max(20_000).optional(),
   toolCalls: z
     .array(
       z.object({
@@ -31,23 +29,6 @@ export const feedbackIntakeSchema = feedbackSubmittedV1Schema.extend({
       }),
     )
     .max(50)
-    .default([]),
-  draftEdits: z
-    .array(
-      z.object({
-        draftId: z.string().min(1).max(128),
-        changes: z
-          .array(
-            z.object({
-              field: z.string().min(1).max(128),
-              before: z.string().max(20_000),
-              after: z.string().max(20_000),
-            }),
-          )
-          .max(50),
-      }),
-    )
-    .max(20)
     .default([]),
 });
 
@@ -69,8 +50,9 @@ export function isNegativeFeedback(feedback: FeedbackIntake): boolean {
 /**
  * The candidate case one negative feedback proposes: the rated question
  * asked as the same user (a seller: the least role that can give feedback),
- * the turn's executed tools as the expected set, the corrected answer as
- * the reference. Its id derives from the feedback id, so the same feedback
+ * the turn's executed tools as the expected set, the corrected answer (or,
+ * without one, the seller's edited draft) as the reference answer, and the
+ * draft edits kept on the candidate for the reviewer. Its id derives from the feedback id, so the same feedback
  * always proposes the same case.
  */
 export function candidateFromFeedback(
@@ -82,6 +64,15 @@ export function candidateFromFeedback(
     feedback.question?.trim() ||
     `(question not carried by the feedback event: conversation ${feedback.conversationId}${feedback.messageId ? `, message ${feedback.messageId}` : ''})`;
   const correctedAnswer = feedback.correctedAnswer?.trim() ?? '';
+  const draftEdits = feedback.draftEdits;
+  // Without a corrected answer, the seller's edited draft is the best reference.
+  const referenceAnswer =
+    correctedAnswer !== ''
+      ? correctedAnswer
+      : draftEdits
+          .map((e) => `${e.draftId} ${e.field}: ${e.after}`)
+          .join('\n')
+          .slice(0, 20_000);
   const executed = feedback.toolCalls.filter((c) => c.status === 'executed');
   const proposedCase = EvalCaseSchema.parse({
     id: `fb-${feedbackId.replace(/[^A-Za-z0-9._:-]/g, '-')}`.slice(0, 128),
@@ -100,10 +91,12 @@ export function candidateFromFeedback(
           },
         }
       : {}),
-    ...(correctedAnswer === '' ? {} : { referenceAnswer: correctedAnswer }),
+    ...(referenceAnswer === '' ? {} : { referenceAnswer }),
     tags: [
       'feedback',
       `rating:${feedback.rating}`,
+      ...(correctedAnswer === '' ? [] : ['corrected-answer']),
+      ...(draftEdits.length === 0 ? [] : ['draft-edits']),
       ...feedback.reasons.slice(0, 10).map((r) => `reason:${r}`.slice(0, 64)),
     ],
     source: `feedback:${feedbackId}`.slice(0, 200),
@@ -123,6 +116,12 @@ export function candidateFromFeedback(
       name: c.name,
       arguments: c.arguments,
       status: c.status,
+    })),
+    draftEdits: draftEdits.map((e) => ({
+      draftId: e.draftId,
+      field: e.field,
+      before: e.before,
+      after: e.after,
     })),
     proposedCase,
     accepted: false,

@@ -48,6 +48,7 @@ export const AgentTurnSchema = z.strictObject({
     })
     .default({ inputTokens: 0, outputTokens: 0 }),
   conversationId: z.string().optional(),
+  evidenceGaps: z.array(z.string().min(1)).optional(),
   transcript: z
     .array(
       z.strictObject({

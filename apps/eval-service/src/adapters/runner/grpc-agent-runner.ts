@@ -17,14 +17,14 @@ import {
   type TranscriptMessage,
 } from '../../domain/index.js';
 import type { Impersonator } from './impersonation.js';
-import type { CitationEvidence } from './retrieval-evidence.js';
+import { SEARCH_TOOL, type TurnEvidence } from './retrieval-evidence.js';
 
 /** What {@link GrpcAgentRunner} needs. */
 export interface GrpcAgentRunnerOptions {
   readonly client: GrpcServiceClient<typeof AgentServiceService>;
   readonly impersonator: Impersonator;
-  /** Fetches cited chunks; absent: citations are checked against nothing (all `not_retrieved`). */
-  readonly evidence?: CitationEvidence | undefined;
+  /** Rebuilds the chunks the turn retrieved; absent: the turn retrieved nothing citable (every citation `not_retrieved`). */
+  readonly evidence?: TurnEvidence | undefined;
   /** Deadline of one Chat call; default 120 s. */
   readonly deadlineMs?: number;
   /** Agent model name; empty uses the agent's default. */
@@ -44,7 +44,9 @@ const STATUS: Readonly<Record<number, DomainToolCallStatus>> = {
  * principal the {@link Impersonator} signed (and audited) for the case's
  * user with the evaluation identity as actor, and with `eval_run_id` set.
  * The turns of a multi-turn script share one conversation; the last turn's
- * final answer, tool calls, citations and usage are the result. An `error`
+ * final answer, tool calls, citations and usage are the result, with the
+ * chunk set that turn's own retrieval calls returned (see `TurnEvidence`)
+ * as the evidence its citations are checked against. An `error`
  * event, a stream without `final`, or a failed call is a FieldwiseError.
  */
 export class GrpcAgentRunner implements AgentRunner {
@@ -80,19 +82,32 @@ export class GrpcAgentRunner implements AgentRunner {
       section: c.sectionPath,
       snippet: c.snippet,
     }));
-    const retrieved =
-      this.options.evidence && citations.length > 0
-        ? await this.options.evidence.chunksFor(
-            citations,
-            principalToken,
-            options.signal,
-          )
-        : [];
     const toolCalls: ActualToolCall[] = final.toolCalls.map((call) => ({
       name: call.name,
       arguments: parseArguments(call.argumentsJson),
       status: STATUS[call.status] ?? 'failed',
     }));
+    // Only what the last turn itself retrieved may back its citations.
+    const retrieved = this.options.evidence
+      ? await this.options.evidence.retrievedIn(
+          toolCalls,
+          principalToken,
+          options.signal,
+        )
+      : [];
+    // The stream carries tool results as one-line summaries; only retrieval
+    // results are rebuilt in full, so other executed tools leave gaps.
+    const evidenceGaps = [
+      ...new Set(
+        toolCalls
+          .filter(
+            (c) =>
+              c.status === 'executed' &&
+              !(c.name === SEARCH_TOOL && this.options.evidence),
+          )
+          .map((c) => c.name),
+      ),
+    ];
     return {
       answer: final.answer,
       toolCalls,
@@ -108,6 +123,7 @@ export class GrpcAgentRunner implements AgentRunner {
       },
       ...(conversationId === '' ? {} : { conversationId }),
       ...(transcript.length > 2 ? { transcript } : {}),
+      ...(evidenceGaps.length > 0 ? { evidenceGaps } : {}),
     };
   }
 

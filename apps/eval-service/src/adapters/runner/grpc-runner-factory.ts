@@ -18,7 +18,7 @@ export interface GrpcRunnerSettings {
   readonly agentAddress: string;
   /** host:port of the crm service (territories of case users). */
   readonly crmAddress?: string | undefined;
-  /** host:port of the retrieval service (cited chunks). */
+  /** host:port of the retrieval service (the chunks each turn retrieved). */
   readonly retrievalAddress?: string | undefined;
   /** The shared principal key. */
   readonly key: Uint8Array;
@@ -61,9 +61,9 @@ export function openGrpcRunnerFactory(
     {
       agent: settings.agentAddress,
       territories: crm ? settings.crmAddress : 'none (CRM_SERVICE_ADDR unset)',
-      citedChunks: retrieval
+      retrievedChunks: retrieval
         ? settings.retrievalAddress
-        : 'not fetched (RETRIEVAL_SERVICE_ADDR unset)',
+        : 'not rebuilt (RETRIEVAL_SERVICE_ADDR unset): every citation counts as not retrieved',
     },
     'agent runner: gRPC with evaluation impersonation',
   );

@@ -459,5 +459,10 @@ function toCandidate(
   row: Selectable<EvalDatabase['candidate_cases']>,
 ): CandidateCase {
   const body = JSON.parse(row.body) as CandidateCase;
-  return { ...body, accepted: Number(row.accepted) === 1 };
+  // Candidates stored before draft edits were carried have none.
+  return {
+    ...body,
+    draftEdits: body.draftEdits ?? [],
+    accepted: Number(row.accepted) === 1,
+  };
 }

@@ -16,7 +16,8 @@ export const RAW_METRICS: ReadonlySet<string> = new Set([
 /**
  * Every deterministic metric of one case's turn, in a stable order. Metrics
  * with nothing to measure (no expected tools, facts or citations) are left
- * out rather than scored as perfect.
+ * out rather than scored as perfect, and so is groundedness when the turn
+ * has evidence gaps (tool results the runner could not capture).
  */
 export function scoreCase(
   evalCase: EvalCase,
@@ -41,7 +42,8 @@ export function scoreCase(
       evalCase.format?.requireCitations ?? false,
     ),
   );
-  metrics.push(scoreGroundedness(turn, options.groundedness));
+  if ((turn.evidenceGaps ?? []).length === 0)
+    metrics.push(scoreGroundedness(turn, options.groundedness));
   metrics.push(
     scoreFormatAdherence(
       turn,

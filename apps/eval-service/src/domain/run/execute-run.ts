@@ -37,6 +37,8 @@ export interface StartRunInput {
   /** Dataset version; 0 or absent means the latest. */
   readonly version?: number;
   readonly label?: string;
+  /** The run will be judged by an LLM too (recorded from the start). */
+  readonly llmJudge?: boolean;
   readonly createdBy: string;
 }
 
@@ -74,7 +76,7 @@ export async function createRun(
     datasetVersion: version,
     status: 'running',
     label: input.label ?? '',
-    llmJudge: false,
+    llmJudge: input.llmJudge ?? false,
     progress: {
       totalCases: cases.length,
       completedCases: 0,

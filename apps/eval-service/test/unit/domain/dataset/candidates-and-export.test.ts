@@ -71,6 +71,7 @@ describe('dataset export and candidate acceptance', () => {
       comment: 'wrong',
       correctedAnswer: 'ARR is $1.2M',
       toolCalls: [],
+      draftEdits: [],
       proposedCase: proposed,
       accepted: false,
       createdAt: '2026-11-25T10:00:00.000Z',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { EvalCaseSchema } from '../../../../src/domain/dataset/eval-case.js';
 import { scoreGroundedness } from '../../../../src/domain/metrics/groundedness.js';
+import { scoreCase } from '../../../../src/domain/metrics/score-case.js';
 
 const toolResults = [
   {
@@ -72,5 +74,27 @@ describe('groundedness', () => {
       ],
     });
     expect(metric).toMatchObject({ value: 1, passed: true });
+  });
+
+  it('is not measured for a turn whose tool results the runner could not capture', () => {
+    const evalCase = EvalCaseSchema.parse({
+      id: 'c',
+      user: { userId: 'u', tenant: 'lumen', role: 'seller' },
+      request: { message: 'Brief me on Acme' },
+    });
+    const turn = {
+      answer: 'Acme Corporation has an ARR of $9.9M and three champions.',
+      toolCalls: [],
+      citations: [],
+      retrieved: [],
+      toolResults: [{ name: 'account_360', content: '1 account' }],
+      latencyMs: 1,
+      usage: { inputTokens: 0, outputTokens: 0 },
+    };
+    const names = (m: readonly { name: string }[]) => m.map((x) => x.name);
+    expect(names(scoreCase(evalCase, turn))).toContain('groundedness');
+    expect(
+      names(scoreCase(evalCase, { ...turn, evidenceGaps: ['account_360'] })),
+    ).not.toContain('groundedness');
   });
 });

@@ -20,6 +20,9 @@ export const crmEnvSchema = z.object({
   SHUTDOWN_GRACE: duration('10s', { max: '5m' }).describe(
     'How long SIGTERM waits for in-flight calls before cutting them off.',
   ),
+  METRICS_PORT: port(9462).describe(
+    'HTTP port of GET /metrics (Prometheus), /healthz and /readyz of the crm service (0: any free port). A port that cannot be bound disables them with a warning.',
+  ),
   // A connection string carries a password: secret, so it never appears in
   // errors or generated docs.
   DATABASE_URL: optionalSecret()

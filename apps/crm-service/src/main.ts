@@ -3,7 +3,7 @@ import {
   OutboxRelay,
   SqliteOutbox,
 } from '@fieldwise/events';
-import { runGrpcService } from '@fieldwise/grpc';
+import { openWithRetry, runGrpcService } from '@fieldwise/grpc';
 import type { Logger } from 'pino';
 import { openCrmStore, type CrmStore } from './adapters/store/index.js';
 import { DEFAULT_DOMAIN_FILE, loadVocabulary } from './cli/args.js';
@@ -26,12 +26,23 @@ let log: Logger | undefined;
 await runGrpcService({
   name: 'crm',
   config,
-  services: async ({ logger, dataDir }) => {
+  services: async ({ logger, dataDir, metrics, addReadinessCheck }) => {
     log = logger;
     const vocabulary = loadVocabulary(DEFAULT_DOMAIN_FILE);
-    store = await openCrmStore(
-      { databaseUrl: config.DATABASE_URL, dataDir },
-      logger,
+    // Not ready without the database: any cheap read must succeed.
+    let openError = new Error('not connected yet');
+    addReadinessCheck('database', () =>
+      store ? store.getTenant('readiness-probe') : Promise.reject(openError),
+    );
+    store = await openWithRetry(
+      () => openCrmStore({ databaseUrl: config.DATABASE_URL, dataDir }, logger),
+      {
+        what: 'crm store',
+        logger,
+        onError: (error) => {
+          openError = error instanceof Error ? error : new Error(String(error));
+        },
+      },
     );
     if (config.CRM_SEED) {
       await seedGoldIfEmpty(store, vocabulary, { referenceDate }, logger);
@@ -42,6 +53,7 @@ await runGrpcService({
       fileName: 'crm-outbox.sqlite',
       logger,
     });
+    metrics.addOutbox('crm', outbox);
     if (config.KAFKA_BROKERS.length > 0) {
       publisher = new KafkaEventPublisher({
         brokers: config.KAFKA_BROKERS,

@@ -37,8 +37,12 @@ export {
 } from './audit-events.js';
 export {
   FEEDBACK_EVENT_TYPES,
+  FEEDBACK_LIMITS,
+  feedbackDraftEditSchema,
   feedbackSubmittedV1Schema,
+  type FeedbackDraftEdit,
   type FeedbackSubmittedV1,
+  type FeedbackSubmittedV1Input,
 } from './feedback-events.js';
 export {
   EVENT_PAYLOAD_SCHEMAS,
@@ -46,7 +50,12 @@ export {
 } from './event-registry.js';
 export { parseEvent, type ParseEventOptions } from './parse-event.js';
 export { canonicalJson } from './canonical-json.js';
-export { chainEvent, computeEventHash, type ChainLink } from './audit-chain.js';
+export {
+  chainEvent,
+  chainEventJson,
+  computeEventHash,
+  type ChainLink,
+} from './audit-chain.js';
 export {
   verifyAuditChain,
   type ChainDuplicate,
@@ -105,3 +114,9 @@ export {
   type EventContext,
   type EventHandler,
 } from './event-consumer.js';
+export {
+  createConsumerLagReader,
+  type ConsumerLagReader,
+  type ConsumerLagReaderOptions,
+  type PartitionLag,
+} from './consumer-lag.js';

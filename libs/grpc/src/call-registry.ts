@@ -4,8 +4,15 @@ import type { FieldwiseError } from '@fieldwise/errors';
 export interface TrackedCall {
   readonly method: string;
   readonly responseStream: boolean;
+  /** Health and reflection: never interrupted, only ended. */
+  readonly infrastructure: boolean;
   /** Aborts the handler's signal with `error` and ends the call with its status. */
   end(error: FieldwiseError): void;
+  /**
+   * Aborts the handler's signal with `error` but leaves the call open, so a
+   * stream handler can write its final (error) event and return.
+   */
+  interrupt(error: FieldwiseError): void;
 }
 
 /** The calls a server has in flight, so draining can end them. */
@@ -32,6 +39,19 @@ export class CallRegistry {
 
   delete(call: TrackedCall): void {
     this.calls.delete(call);
+  }
+
+  /**
+   * Asks every open application server stream to stop (its handler's signal
+   * aborts with `error`, the stream stays writable), and ends infrastructure
+   * streams (health watches) at once.
+   */
+  interruptStreams(error: FieldwiseError): void {
+    for (const call of [...this.calls]) {
+      if (!call.responseStream) continue;
+      if (call.infrastructure) call.end(error);
+      else call.interrupt(error);
+    }
   }
 
   /** Ends every open server stream, which would otherwise hold the drain until it is forced. */

@@ -21,6 +21,12 @@ export interface CallState {
   principalToken: string | undefined;
   /** What the handler threw, kept for the call's log line and span. */
   error: unknown;
+  /**
+   * False once the call's status is on its way: nothing may be written any
+   * more. A draining server aborts a stream's signal while it is still open,
+   * so the handler can write a last event before it ends.
+   */
+  open: boolean;
 }
 
 const states = new WeakMap<Metadata, CallState>();

@@ -5,6 +5,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { FieldwiseError } from '@fieldwise/errors';
 import type { PrincipalVerifier } from '@fieldwise/principal';
+import type { ServiceMetrics } from '@fieldwise/telemetry';
 import type { DeadlineOptions } from './call-deadline.js';
 import { CallRegistry } from './call-registry.js';
 import type { ServiceRegistration } from './implement-service.js';
@@ -38,12 +39,20 @@ export interface GrpcServerOptions {
   readonly handleSignals?: boolean;
   /** Bound of a drain started by a signal; default 10 s. */
   readonly drainTimeoutMs?: number;
+  /** Counts every application call by method and status, with its duration. */
+  readonly metrics?: ServiceMetrics;
 }
 
 /** Settings of {@link RunningGrpcServer.drain}. */
 export interface DrainOptions {
   /** How long in-flight unary calls may take before they are cut off; default 10 s. */
   readonly timeoutMs?: number;
+  /**
+   * How long an interrupted server stream may take to write its last event
+   * and return before it is ended with UNAVAILABLE; default 2 s (never more
+   * than `timeoutMs`).
+   */
+  readonly streamGraceMs?: number;
 }
 
 /** How a server stopped. */
@@ -64,11 +73,15 @@ export interface RunningGrpcServer {
   readonly server: Server;
   /** Calls in flight right now. */
   readonly activeCalls: number;
+  /** True once a drain began (new calls are refused). */
+  readonly draining: boolean;
   /** Reports SERVING or NOT_SERVING for the server ("") and each service. */
   setServing(serving: boolean): void;
   /**
-   * Stops gracefully: reports NOT_SERVING, refuses new calls, ends open
-   * server streams with UNAVAILABLE/SHUTTING_DOWN (clients may retry
+   * Stops gracefully: reports NOT_SERVING, refuses new calls, aborts the
+   * signal of open server streams with SHUTTING_DOWN so their handlers can
+   * write a last (retryable error) event, ends those still open after
+   * `streamGraceMs` with UNAVAILABLE/SHUTTING_DOWN (clients may retry
    * elsewhere), lets unary calls finish, then after `timeoutMs` aborts what
    * is left the same way and forces the shutdown. Idempotent.
    */
@@ -78,6 +91,7 @@ export interface RunningGrpcServer {
 }
 
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+const DEFAULT_STREAM_GRACE_MS = 2_000;
 
 /** How long idle connections may linger once no call is in flight. */
 const IDLE_CONNECTION_GRACE_MS = 250;
@@ -113,6 +127,7 @@ export async function startGrpcServer(
         logger,
         deadlines: options.deadlines ?? {},
         registry,
+        ...(options.metrics ? { metrics: options.metrics } : {}),
       }),
     ],
   });
@@ -169,7 +184,14 @@ export async function startGrpcServer(
       );
       setServing(false);
       registry.startDraining();
-      registry.endStreams(new FieldwiseError('SHUTTING_DOWN'));
+      registry.interruptStreams(new FieldwiseError('SHUTTING_DOWN'));
+      const streamGrace = setTimeout(
+        () => registry.endStreams(new FieldwiseError('SHUTTING_DOWN')),
+        Math.min(
+          drainOptions.streamGraceMs ?? DEFAULT_STREAM_GRACE_MS,
+          timeoutMs,
+        ),
+      );
       const closed = new Promise<void>((resolve) => {
         server.tryShutdown(() => resolve());
       });
@@ -202,6 +224,7 @@ export async function startGrpcServer(
       ]);
       clearTimeout(timer);
       clearTimeout(idlePoll);
+      clearTimeout(streamGrace);
       const forced = outcome === 'forced';
       if (forced) registry.endAll(new FieldwiseError('SHUTTING_DOWN'));
       if (outcome !== 'closed') server.forceShutdown();
@@ -230,6 +253,9 @@ export async function startGrpcServer(
     server,
     get activeCalls() {
       return registry.size;
+    },
+    get draining() {
+      return registry.draining;
     },
     setServing,
     drain: (drainOptions) => drain(drainOptions),

@@ -142,18 +142,24 @@ function adaptServerStream(
       call.emit('error', toServiceError(missingInterceptor()));
       return;
     }
+    // An interrupted stream (server draining) stays writable until its
+    // status is sent, and then ends with the interruption's status (it was
+    // cut short, even if the handler returned); an ended call already has
+    // its status, and writing or ending it again would hang on the dead stream.
     const send: StreamSender<unknown> = (message) => {
-      if (ctx.signal.aborted) throw ctx.signal.reason;
+      if (!state.open) throw ctx.signal.reason;
       call.write(message);
     };
     runInContext(state, () => handler(call.request, ctx, send)).then(
       () => {
-        // An aborted call already has its status; ending it again would hang on the dead stream.
-        if (!ctx.signal.aborted) call.end();
+        if (!state.open) return;
+        if (ctx.signal.aborted)
+          call.emit('error', toServiceError(ctx.signal.reason));
+        else call.end();
       },
       (error: unknown) => {
         state.error = error;
-        if (!ctx.signal.aborted) call.emit('error', toServiceError(error));
+        if (state.open) call.emit('error', toServiceError(error));
       },
     );
   };

@@ -64,9 +64,21 @@ export type {
 export { createIdentityService } from './identity-service.js';
 export {
   devPrincipalKeyPath,
+  READINESS_CHECK_TIMEOUT_MS,
   resolvePrincipalKey,
   runGrpcService,
+  type RunningService,
   type RunServiceOptions,
   type ServiceRuntime,
   type ServiceRuntimeConfig,
 } from './run-service.js';
+export {
+  evaluateReadiness,
+  startOpsServer,
+  type OpsPhase,
+  type OpsServer,
+  type OpsServerOptions,
+  type ReadinessCheck,
+  type ReadinessReport,
+} from './ops-server.js';
+export { openWithRetry, type OpenWithRetryOptions } from './open-with-retry.js';

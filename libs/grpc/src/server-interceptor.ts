@@ -10,6 +10,7 @@ import {
 import { ROOT_CONTEXT, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { FieldwiseError, toFieldwiseError } from '@fieldwise/errors';
+import type { ServiceMetrics } from '@fieldwise/telemetry';
 import {
   PRINCIPAL_METADATA_KEY,
   type PrincipalVerifier,
@@ -27,6 +28,8 @@ export interface ServerInterceptorDeps {
   readonly logger: Logger;
   readonly deadlines: DeadlineOptions;
   readonly registry: CallRegistry;
+  /** Receives every finished application call (health and reflection are not counted). */
+  readonly metrics?: ServiceMetrics;
 }
 
 const OPAQUE_STATUSES: ReadonlySet<number> = new Set([
@@ -73,7 +76,11 @@ export function createServerInterceptor(
     const tracked: TrackedCall = {
       method,
       responseStream: descriptor.responseStream,
+      infrastructure,
       end: (error) => endWith(error),
+      interrupt: (error) => {
+        if (!finished && !abort.signal.aborted) abort.abort(error);
+      },
     };
 
     const finish = (
@@ -81,15 +88,24 @@ export function createServerInterceptor(
     ) => {
       if (finished) return;
       finished = true;
+      if (state) state.open = false;
       clearTimeout(timer);
       deps.registry.delete(tracked);
       const error = state?.error ?? failure;
+      const durationMs = performance.now() - startedAt;
+      if (!infrastructure) {
+        deps.metrics?.observeRpc({
+          method,
+          code: Status[status.code] ?? String(status.code),
+          durationSeconds: durationMs / 1000,
+        });
+      }
       if (span) endRpcSpan(span, 'server', status.code, status.details, error);
       logCall(deps.logger, {
         method,
         infrastructure,
         code: status.code,
-        durationMs: performance.now() - startedAt,
+        durationMs,
         traceId: state?.traceId,
         userId: state?.principal?.userId,
         error,
@@ -128,6 +144,7 @@ export function createServerInterceptor(
               principal: undefined,
               principalToken: undefined,
               error: undefined,
+              open: true,
             };
             attachCallState(metadata, state);
             if (infrastructure) {
@@ -154,6 +171,7 @@ export function createServerInterceptor(
             const reason = new FieldwiseError(
               expired ? 'DEADLINE_EXCEEDED' : 'CANCELLED',
             );
+            if (state) state.open = false;
             abort.abort(reason);
             finish({ code: reason.status, details: reason.message });
           },
@@ -169,6 +187,8 @@ export function createServerInterceptor(
     function endWith(error: unknown): void {
       if (finished) return;
       failure = error;
+      // Closed before the abort, so the handler's abort listeners cannot write.
+      if (state) state.open = false;
       if (!abort.signal.aborted) abort.abort(toFieldwiseError(error));
       interceptingCall.sendStatus(toGrpcStatus(error));
     }

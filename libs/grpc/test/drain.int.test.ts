@@ -57,7 +57,7 @@ describe('health and draining', () => {
     expect(fromGrpcError(error).code).toBe('SHUTTING_DOWN');
   });
 
-  it('ends an open server stream with UNAVAILABLE / SHUTTING_DOWN', async () => {
+  it('lets an open server stream write a last event, then ends it with UNAVAILABLE / SHUTTING_DOWN', async () => {
     h = await startHarness();
     const received: number[] = [];
     const consume = (async () => {
@@ -78,7 +78,9 @@ describe('health and draining', () => {
     expect(error).toBeInstanceOf(GrpcCallError);
     expect((error as GrpcCallError).grpcStatus).toBe(GrpcStatus.UNAVAILABLE);
     expect((error as GrpcCallError).code).toBe('SHUTTING_DOWN');
-    expect(received.length).toBeGreaterThan(0);
+    expect(received.length).toBeGreaterThan(1);
+    // The handler saw the drain and wrote its last event before the status.
+    expect(received.at(-1)).toBe(-1);
     expect(h.observed.aborts.map((e) => e.code)).toEqual(['SHUTTING_DOWN']);
     expect(result.forced).toBe(false);
   });

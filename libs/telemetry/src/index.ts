@@ -26,3 +26,17 @@ export {
 } from './start-telemetry.js';
 export { currentTraceparent, traceIdOf } from './trace-context.js';
 export { w3cPropagator } from './tracing-globals.js';
+export {
+  METRIC_NAMES,
+  createServiceMetrics,
+  outboxGauges,
+  type ConsumerLag,
+  type GuardrailHitObservation,
+  type HttpRequestObservation,
+  type ModelCallObservation,
+  type OutboxGauges,
+  type OutboxReadings,
+  type RpcObservation,
+  type ServiceMetrics,
+  type ServiceMetricsOptions,
+} from './metrics.js';

@@ -76,6 +76,27 @@ function toEvent(
 }
 
 /**
+ * A draining server aborts the turn with SHUTTING_DOWN, which the model and
+ * tools report as CANCELLED; the client must learn that it may retry
+ * elsewhere, so the last event says SHUTTING_DOWN, retryable.
+ */
+function drainedError<E extends TurnEvent>(event: E, signal: AbortSignal): E {
+  const reason: unknown = signal.reason;
+  if (
+    event.type !== 'error' ||
+    !(reason instanceof FieldwiseError) ||
+    reason.code !== 'SHUTTING_DOWN'
+  )
+    return event;
+  return {
+    ...event,
+    code: reason.code,
+    message: reason.message,
+    retryable: true,
+  };
+}
+
+/**
  * `Chat`: one turn as a server stream. The turn's own failures end the
  * stream with an `error` event (never a status), as the contract says;
  * a refused request (eval run id from a non-eval identity, unknown model)
@@ -123,7 +144,11 @@ export function chatHandler(
         conversationId = event.conversationId;
         continue;
       }
-      send({ conversationId, sequence: ++sequence, event: toEvent(event) });
+      send({
+        conversationId,
+        sequence: ++sequence,
+        event: toEvent(drainedError(event, ctx.signal)),
+      });
     }
   };
 }

@@ -177,6 +177,9 @@ export function testHandlers(
             await delay(20, undefined, { signal: ctx.signal });
           } catch {
             observed.aborts.push(ctx.signal.reason as FieldwiseError);
+            // A draining server still delivers this last event; after a
+            // deadline or a cancel the stream is closed and send throws.
+            send({ n: -1 });
             return;
           }
         }

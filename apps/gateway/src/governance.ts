@@ -19,6 +19,12 @@ import {
   createGuardrailPipeline,
   type GuardrailPipeline,
 } from '@fieldwise/guardrails';
+import {
+  createApiKeyVerifier,
+  type ApiKeyIdentity,
+} from './api-keys/api-keys.js';
+import { openApiKeyStore } from './api-keys/index.js';
+import type { ApiKeyStore } from './api-keys/port.js';
 import { OutboxAuditSink, type AuditSink } from './audit/audit-sink.js';
 import {
   createPayloadRedactor,
@@ -62,6 +68,11 @@ export interface GatewayGovernance {
     readonly payloadMaxBytes: number;
   };
   readonly models: ModelsInfo;
+  /** Service-account API keys: the store (CLI, tests) and the request-path verifier. */
+  readonly apiKeys: {
+    readonly store: ApiKeyStore;
+    readonly verify: (key: string) => Promise<ApiKeyIdentity>;
+  };
 }
 
 /** Governance with the resources it holds open. */
@@ -151,7 +162,11 @@ export async function createGovernance(
     synchronous: config.AUDIT_OUTBOX_SYNC,
     logger,
   });
-  const sink = new OutboxAuditSink({ outbox, logger });
+  const sink = new OutboxAuditSink({
+    outbox,
+    logger,
+    flushIntervalMs: config.AUDIT_FLUSH_INTERVAL,
+  });
   const publisher =
     config.KAFKA_BROKERS.length > 0
       ? new KafkaEventPublisher({
@@ -164,6 +179,14 @@ export async function createGovernance(
     ? new OutboxRelay({ outbox, publisher, logger })
     : undefined;
   relay?.start();
+
+  const apiKeys = await openApiKeyStore({
+    dataDir: config.FIELDWISE_DATA_DIR,
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+  });
+  const verifyApiKey = createApiKeyVerifier(apiKeys.store, {
+    cacheMs: config.API_KEY_CACHE_TTL,
+  });
 
   const keyPrefix = options.redisKeyPrefix ?? 'fieldwise:gateway:';
   const tokenBudget = new TokenBudget({
@@ -180,6 +203,7 @@ export async function createGovernance(
     rateLimits: redis ? 'redis' : 'memory',
     events: relay ? 'outbox+kafka' : 'outbox',
     guardrails: guardrailsPath,
+    apiKeys: apiKeys.adapter,
   } as const;
   const governance: GatewayGovernance = {
     authorizer,
@@ -217,6 +241,7 @@ export async function createGovernance(
         tracing: options.tracing ?? 'off',
       },
     },
+    apiKeys: { store: apiKeys.store, verify: verifyApiKey },
   };
 
   return {
@@ -238,6 +263,7 @@ export async function createGovernance(
       }
       await publisher?.close();
       outbox.close();
+      await apiKeys.store.close();
       if (redis) redis.disconnect();
     },
   };

@@ -25,6 +25,15 @@ export interface RouteSpec {
 const ASSISTANT_USERS = ['seller', 'manager', 'admin'] as const;
 const EVALUATORS = ['admin', 'service:eval'] as const;
 
+/** Every role that signs in may ask who it is. */
+const EVERYBODY_SIGNED_IN = [
+  ...ASSISTANT_USERS,
+  'auditor',
+  'content-manager',
+  'partner',
+  'service:eval',
+] as const;
+
 /**
  * The public API and who may call it under the shipped policy. This is the
  * intended matrix: the authz tests check the policy against it, and the
@@ -35,13 +44,13 @@ export const ROUTES: readonly RouteSpec[] = [
     method: 'GET',
     path: '/v1/whoami',
     description: 'The caller as the gateway sees it',
-    roles: [
-      ...ASSISTANT_USERS,
-      'auditor',
-      'content-manager',
-      'partner',
-      'service:eval',
-    ],
+    roles: EVERYBODY_SIGNED_IN,
+  },
+  {
+    method: 'POST',
+    path: '/v1/whoami',
+    description: 'The caller as the gateway sees it (service named in a body)',
+    roles: EVERYBODY_SIGNED_IN,
   },
   {
     method: 'GET',

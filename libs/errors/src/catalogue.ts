@@ -40,6 +40,11 @@ export const ERROR_CATALOGUE = {
     title: 'Credentials expired',
     description: 'The token or principal assertion is past its expiry.',
   },
+  AUTH_REVOKED: {
+    status: GrpcStatus.UNAUTHENTICATED,
+    title: 'Credentials revoked',
+    description: 'The API key was revoked; it never works again.',
+  },
   PRINCIPAL_MISSING: {
     status: GrpcStatus.UNAUTHENTICATED,
     title: 'Principal missing',

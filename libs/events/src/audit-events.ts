@@ -39,6 +39,8 @@ export const auditActorSchema = z.object({
   tenant: z.string().min(1).max(128),
   onBehalfOf: z.string().min(1).max(256).optional(),
   impersonation: z.boolean().optional(),
+  /** Public id of the API key a service account authenticated with (`kind: api-key`). */
+  apiKeyId: z.string().min(1).max(64).optional(),
 });
 
 /**
@@ -68,6 +70,54 @@ const common = {
   service: enforcementPointSchema,
 };
 
+/**
+ * The route authorization decision of a request and the rule that decided
+ * (`p, role:seller, *, /v1/chat, POST, allow`, `default-deny`, or an API
+ * key's route scopes).
+ */
+export const requestAuthzSchema = z.object({
+  decision: z.enum(['allow', 'deny']),
+  rule: z.string().min(1).max(512),
+  ruleSource: z.string().min(1).max(256).optional(),
+  policyVersion: z.string().min(1).max(128).optional(),
+});
+
+/** One rate limit's state after the request was counted against it. */
+export const requestRateLimitSchema = z.object({
+  name: z.enum(['principal', 'route', 'token-budget', 'api-key', 'tenant']),
+  max: z.number().int().nonnegative(),
+  remaining: z.number().int().nonnegative(),
+  resetSeconds: z.number().int().nonnegative(),
+  exceeded: z.boolean(),
+  store: z.enum(['memory', 'redis']),
+});
+
+/**
+ * One guardrail check of the request (a text at a stage): the outcome and
+ * each rule's verdict. Rule ids and outcomes only, never the text.
+ */
+export const requestGuardrailSchema = z.object({
+  stage: z.enum([
+    'input',
+    'output',
+    'ingestion',
+    'tool-output',
+    'retrieved-text',
+  ]),
+  action: z.enum(['allow', 'block', 'redact']),
+  verdicts: z
+    .array(
+      z.object({
+        rule: z.string().min(1).max(128),
+        triggered: z.boolean(),
+        outcome: z.enum(['blocked', 'redacted', 'flagged']).optional(),
+        findings: z.number().int().nonnegative(),
+        error: z.boolean().optional(),
+      }),
+    )
+    .max(32),
+});
+
 /** `fieldwise.audit.request.v1`: one HTTP request or gRPC call, after it finished. */
 export const auditRequestV1Schema = z.object({
   ...common,
@@ -83,6 +133,14 @@ export const auditRequestV1Schema = z.object({
   userAgent: z.string().max(512).optional(),
   request: payloadDigestSchema.optional(),
   response: payloadDigestSchema.optional(),
+  /** Absent when the request ended before authorization (401, 429, 404). */
+  authz: requestAuthzSchema.optional(),
+  /** Every limit the request was counted against. */
+  rateLimits: z.array(requestRateLimitSchema).max(8).optional(),
+  /** Every guardrail check of the request, in order. */
+  guardrails: z.array(requestGuardrailSchema).max(32).optional(),
+  /** Whether this request was picked by payload sampling (digests present when bodies were). */
+  payloadSampled: z.boolean().optional(),
 });
 
 /** `fieldwise.audit.authz.decision.v1`: a policy decision (route, tool, row, document, audit). */

@@ -17,6 +17,17 @@ export function auditActorOf(request: FastifyRequest): AuditActor {
     roles: principal.roles.slice(0, 32),
     tenant: principal.tenant.slice(0, 128),
   };
+  const apiKey = request.apiKey;
+  if (apiKey) {
+    // A service account: its service roles are part of who acted.
+    return {
+      ...base,
+      roles: [...principal.roles, ...apiKey.serviceRoles].slice(0, 32),
+      userId: principal.userId.slice(0, 256),
+      kind: 'api-key',
+      apiKeyId: apiKey.keyId,
+    };
+  }
   if (!principal.actor) {
     return { ...base, userId: principal.userId.slice(0, 256), kind: 'user' };
   }

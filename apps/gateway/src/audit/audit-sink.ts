@@ -28,16 +28,17 @@ export type GatewayAuditType = keyof GatewayAuditEvents;
 /** Where the gateway's audit events go. */
 export interface AuditSink {
   /**
-   * Queues an audit event; it reaches the outbox at the end of the current
-   * turn of the event loop, in one transaction with the others queued
-   * meanwhile. Never throws: a rejected event is logged (without payload).
+   * Queues an audit event; it reaches the outbox within the sink's flush
+   * interval (or at the end of the current event-loop turn), in one
+   * transaction with the others queued meanwhile. Never throws: a rejected
+   * event is logged (without payload).
    */
   record<T extends GatewayAuditType>(
     type: T,
     data: GatewayAuditEvents[T],
     meta: { traceparent?: string },
   ): void;
-  /** Writes everything queued now. */
+  /** Writes everything queued now (reads and shutdown call it first). */
   flush(): void;
   /** The outbox behind the sink (the audit read API reads its file). */
   readonly outbox: Outbox;
@@ -47,22 +48,37 @@ export interface AuditSink {
 export interface OutboxAuditSinkOptions {
   readonly outbox: Outbox;
   readonly logger: Logger;
+  /**
+   * Longest an event waits in memory before its batch is committed. 0
+   * commits at the end of the event-loop turn. A longer interval shares one
+   * commit among more requests; a crash (not a graceful close, which
+   * flushes) can lose at most this window.
+   */
+  readonly flushIntervalMs?: number;
+  /** A batch this large is committed at once, whatever the interval. */
+  readonly maxBatch?: number;
 }
 
 /**
  * An {@link AuditSink} that batches into the durable outbox: one SQLite
- * transaction per event-loop turn instead of one per event keeps the request
- * path cheap while each event is durable before the relay can see it.
+ * transaction per flush interval instead of one per event or request keeps
+ * the commit cost off the request path; events are recorded after the
+ * response is sent, and each is durable before the relay can see it.
  */
 export class OutboxAuditSink implements AuditSink {
   readonly outbox: Outbox;
   private readonly logger: Logger;
+  private readonly flushIntervalMs: number;
+  private readonly maxBatch: number;
   private queue: OutboxEventInput[] = [];
   private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(options: OutboxAuditSinkOptions) {
     this.outbox = options.outbox;
     this.logger = options.logger;
+    this.flushIntervalMs = options.flushIntervalMs ?? 0;
+    this.maxBatch = options.maxBatch ?? 512;
   }
 
   record<T extends GatewayAuditType>(
@@ -83,14 +99,28 @@ export class OutboxAuditSink implements AuditSink {
         ? { traceparent: meta.traceparent }
         : {}),
     });
+    if (this.queue.length >= this.maxBatch) {
+      this.flush();
+      return;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      if (this.flushIntervalMs > 0) {
+        this.timer = setTimeout(() => this.flush(), this.flushIntervalMs);
+        // Shutdown flushes explicitly; a pending batch must not hold the process.
+        this.timer.unref();
+      } else {
+        setImmediate(() => this.flush());
+      }
     }
   }
 
   flush(): void {
     this.scheduled = false;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];

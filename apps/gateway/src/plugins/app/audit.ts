@@ -1,14 +1,22 @@
 import { randomInt } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { AUDIT_EVENT_TYPES, type PayloadDigest } from '@fieldwise/events';
+import {
+  AUDIT_EVENT_TYPES,
+  type AuditRequestV1,
+  type PayloadDigest,
+} from '@fieldwise/events';
+import type { GuardrailResult, GuardrailStage } from '@fieldwise/guardrails';
 import { auditActorOf, traceIdOf, traceparentOf } from '../../audit/actor.js';
 import type { AuditSink } from '../../audit/audit-sink.js';
 import {
   payloadDigest,
   type PayloadRedactor,
 } from '../../audit/payload-digest.js';
+import './authz.js';
+import './guardrails.js';
 import './problem.js';
+import './rate-limit.js';
 import './tracing.js';
 
 /** Options of {@link auditPlugin}. */
@@ -49,9 +57,58 @@ function requestBodyText(request: FastifyRequest): string | undefined {
   }
 }
 
+const STAGE: Record<
+  GuardrailStage,
+  NonNullable<AuditRequestV1['guardrails']>[number]['stage']
+> = {
+  input: 'input',
+  output: 'output',
+  ingestion: 'ingestion',
+  toolOutput: 'tool-output',
+};
+
+/** The request's route decision and the rule that decided it. */
+export function requestAuthz(request: FastifyRequest): AuditRequestV1['authz'] {
+  const decision = request.authzDecision;
+  if (!decision) return undefined;
+  return {
+    decision: decision.allowed ? 'allow' : 'deny',
+    rule: decision.rule.slice(0, 512),
+    ...(decision.ruleSource
+      ? { ruleSource: decision.ruleSource.slice(0, 256) }
+      : {}),
+    ...(request.authzPolicyVersion !== undefined
+      ? { policyVersion: String(request.authzPolicyVersion) }
+      : {}),
+  };
+}
+
+/** Each guardrail check of the request: outcome and per-rule verdicts, no text. */
+export function requestGuardrails(
+  results: readonly GuardrailResult[],
+): AuditRequestV1['guardrails'] {
+  return results.slice(0, 32).map((result) => ({
+    stage: STAGE[result.stage],
+    action: result.action,
+    verdicts: result.verdicts.slice(0, 32).map((verdict) => {
+      const hit = result.hits.find((h) => h.ruleId === verdict.ruleId);
+      return {
+        rule: verdict.ruleId.slice(0, 128),
+        triggered: verdict.triggered,
+        ...(hit ? { outcome: hit.outcome } : {}),
+        findings: verdict.findings.length,
+        ...(verdict.error !== undefined ? { error: true } : {}),
+      };
+    }),
+  }));
+}
+
 /**
  * One `fieldwise.audit.request.v1` event per request through the outbox:
- * principal, route pattern, status, error code, latency, trace id, and for
+ * principal (an API key's id for service accounts), route pattern, status,
+ * error code, latency, trace id, the authorization decision and the rule
+ * that decided, every rate limit's state, every guardrail check's verdicts,
+ * whether payload sampling picked the request, and for
  * sampled requests the digests of the redacted, size-capped request and
  * response bodies. The authorization deny, rate-limit and guardrail events
  * of the same request carry the same trace id. Also writes the one access
@@ -121,6 +178,7 @@ export const auditPlugin = fp<AuditPluginOptions>(
         }
       }
       const userAgent = request.headers['user-agent'];
+      const authz = requestAuthz(request);
       options.sink.record(
         AUDIT_EVENT_TYPES.request,
         {
@@ -140,6 +198,23 @@ export const auditPlugin = fp<AuditPluginOptions>(
             : {}),
           ...(requestDigest ? { request: requestDigest } : {}),
           ...(responseDigest ? { response: responseDigest } : {}),
+          ...(authz ? { authz } : {}),
+          ...(request.rateLimits
+            ? {
+                rateLimits: request.rateLimits.slice(0, 8).map((state) => ({
+                  name: state.name,
+                  max: state.max,
+                  remaining: Math.max(0, Math.floor(state.remaining)),
+                  resetSeconds: Math.max(0, Math.ceil(state.resetSeconds)),
+                  exceeded: state.exceeded,
+                  store: state.store,
+                })),
+              }
+            : {}),
+          ...(request.guardrailResults
+            ? { guardrails: requestGuardrails(request.guardrailResults) }
+            : {}),
+          payloadSampled: keep,
         },
         { traceparent: traceparentOf(request) },
       );

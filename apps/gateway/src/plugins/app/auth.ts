@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import { AuthenticationError } from '@fieldwise/errors';
 import { principalSchema, type Principal } from '@fieldwise/principal';
+import type { ApiKeyIdentity } from '../../api-keys/api-keys.js';
 
 /** How the gateway verifies bearer tokens. */
 export type JwtVerification =
@@ -19,12 +20,19 @@ export interface AuthOptions {
   jwt: JwtVerification;
   /** Bound on accepted clock skew between the issuer and this gateway. */
   clockToleranceSeconds: number;
+  /**
+   * Verifies service-account API keys (`Authorization: ApiKey <key>` or
+   * `X-API-Key`); absent, API keys are refused as invalid credentials.
+   */
+  apiKeys?: (key: string) => Promise<ApiKeyIdentity>;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller; set by `request.authenticate()`. */
     principal: Principal | undefined;
+    /** Set when the caller authenticated with a service-account API key. */
+    apiKey: ApiKeyIdentity | undefined;
     authenticate(): Promise<Principal>;
   }
 }
@@ -60,21 +68,39 @@ export function principalFromClaims(claims: FieldwiseClaims): Principal {
   return parsed.data;
 }
 
-function bearerToken(request: FastifyRequest): string {
+/** The credential a request presents; the key or token itself is never logged. */
+type Credential =
+  | { readonly kind: 'bearer'; readonly token: string }
+  | { readonly kind: 'api-key'; readonly key: string };
+
+function credentialOf(request: FastifyRequest): Credential {
   const header = request.headers.authorization;
+  const apiKeyHeader = request.headers['x-api-key'];
+  if (apiKeyHeader !== undefined) {
+    // Two credentials at once would leave it unclear who is calling.
+    if (header !== undefined || typeof apiKeyHeader !== 'string') {
+      throw new AuthenticationError(
+        'AUTH_INVALID',
+        'Send exactly one credential: an Authorization header or X-API-Key',
+      );
+    }
+    return { kind: 'api-key', key: apiKeyHeader.trim() };
+  }
   if (!header)
     throw new AuthenticationError(
       'AUTH_MISSING',
-      'Send an Authorization: Bearer token',
+      'Send an Authorization: Bearer token or an API key',
     );
-  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
-  if (!match?.[1]) {
+  const match = /^(Bearer|ApiKey)\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header);
+  if (!match?.[1] || !match[2]) {
     throw new AuthenticationError(
       'AUTH_INVALID',
-      'Authorization header is not a bearer token',
+      'Authorization header is not a bearer token or an API key',
     );
   }
-  return match[1];
+  return match[1].toLowerCase() === 'apikey'
+    ? { kind: 'api-key', key: match[2] }
+    : { kind: 'bearer', token: match[2] };
 }
 
 /** Most verified tokens kept; the cache starts over when it is full. */
@@ -155,14 +181,33 @@ function createUncachedTokenVerifier(
   };
 }
 
-/** Decorates requests with `authenticate()`; routes opt in through a hook. */
+/**
+ * Decorates requests with `authenticate()`; routes opt in through a hook.
+ * Bearer tokens and service-account API keys are accepted; identity and
+ * roles come only from the verified credential.
+ */
 export const authPlugin = fp<AuthOptions>(
   (app, options, done) => {
     const verify = createTokenVerifier(options);
+    const verifyApiKey = options.apiKeys;
     app.decorateRequest('principal', undefined);
+    app.decorateRequest('apiKey', undefined);
     app.decorateRequest('authenticate', async function (this: FastifyRequest) {
       if (this.principal) return this.principal;
-      this.principal = await verify(bearerToken(this));
+      const credential = credentialOf(this);
+      if (credential.kind === 'bearer') {
+        this.principal = await verify(credential.token);
+        return this.principal;
+      }
+      if (!verifyApiKey) {
+        throw new AuthenticationError(
+          'AUTH_INVALID',
+          'API keys are not accepted by this gateway',
+        );
+      }
+      const identity = await verifyApiKey(credential.key);
+      this.apiKey = identity;
+      this.principal = identity.principal;
       return this.principal;
     });
     done();

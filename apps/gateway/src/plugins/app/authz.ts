@@ -1,24 +1,19 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
 import { PermissionDeniedError } from '@fieldwise/errors';
-import type { Authorizer, Decision, HttpMethod } from '@fieldwise/authz';
+import type { AuthzPrincipal, Authorizer, Decision } from '@fieldwise/authz';
 import { AUDIT_EVENT_TYPES } from '@fieldwise/events';
 import { auditActorOf, traceIdOf, traceparentOf } from '../../audit/actor.js';
 import type { AuditSink } from '../../audit/audit-sink.js';
+import { routeInScope } from '../../api-keys/api-keys.js';
 import './auth.js';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /**
-     * Authorize this route as another method and/or pattern of the policy,
-     * for routes that are another spelling of a policy route (POST
-     * /v1/whoami reads exactly what GET /v1/whoami reads).
-     */
-    authzAs?: { readonly method: HttpMethod; readonly path?: string };
-  }
   interface FastifyRequest {
     /** The route decision, once `authorize()` ran. */
     authzDecision: Decision | undefined;
+    /** The policy version that decided `authzDecision`. */
+    authzPolicyVersion: number | undefined;
     /** Checks the authenticated principal against the route policy; throws 403 on deny. */
     authorize(): Promise<Decision>;
   }
@@ -35,15 +30,26 @@ export function policyTarget(request: FastifyRequest): {
   method: string;
   path: string;
 } {
-  const alias = request.routeOptions.config.authzAs;
   // HEAD is the body-less GET Fastify adds for every GET route.
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   return {
-    method: alias?.method ?? method,
+    method,
     // The route pattern, never the raw URL: `/v1/accounts/:id` is what the
     // policy names, and encoded tricks in the URL cannot change which rule applies.
-    path: alias?.path ?? request.routeOptions.url ?? request.url,
+    path: request.routeOptions.url ?? request.url,
   };
+}
+
+/**
+ * Who the policy judges: the principal, plus the service roles of an API
+ * key (`service:eval`), which the gateway enforces but never forwards.
+ */
+function subjectOf(request: FastifyRequest): AuthzPrincipal | undefined {
+  const principal = request.principal;
+  if (!principal) return undefined;
+  const serviceRoles = request.apiKey?.serviceRoles;
+  if (!serviceRoles || serviceRoles.length === 0) return principal;
+  return { ...principal, roles: [...principal.roles, ...serviceRoles] };
 }
 
 /** Most decisions the per-replica cache holds before it starts over. */
@@ -63,7 +69,8 @@ export const authzPlugin = fp<AuthzPluginOptions>(
     let cacheVersion = options.authorizer.policyVersion;
     const cache = new Map<string, Decision>();
     const decide = (
-      principal: NonNullable<FastifyRequest['principal']>,
+      principal: AuthzPrincipal,
+      apiKeyId: string | undefined,
       method: string,
       path: string,
     ): Decision => {
@@ -77,6 +84,7 @@ export const authzPlugin = fp<AuthzPluginOptions>(
         principal.tenant,
         principal.userId,
         principal.roles,
+        apiKeyId ?? null,
         actor ? [actor.id, actor.role, actor.purpose] : null,
         method,
         path,
@@ -91,12 +99,26 @@ export const authzPlugin = fp<AuthzPluginOptions>(
       return decision;
     };
     app.decorateRequest('authzDecision', undefined);
+    app.decorateRequest('authzPolicyVersion', undefined);
     app.decorateRequest('authorize', async function (this: FastifyRequest) {
       if (this.authzDecision) return this.authzDecision;
-      const principal = await this.authenticate();
+      await this.authenticate();
+      const subject = subjectOf(this);
+      if (!subject) throw new Error('authenticate() set no principal');
       const { method, path } = policyTarget(this);
-      const decision = decide(principal, method, path);
+      const apiKey = this.apiKey;
+      // A key's route scopes narrow what its roles allow; they never widen it.
+      const decision: Decision =
+        apiKey && !routeInScope(apiKey.routes, method, path)
+          ? {
+              allowed: false,
+              impersonated: false,
+              rule: `api-key ${apiKey.keyId} route scopes`,
+              reason: `API key ${apiKey.keyId} is not scoped to ${method} ${path}`,
+            }
+          : decide(subject, apiKey?.keyId, method, path);
       this.authzDecision = decision;
+      this.authzPolicyVersion = options.authorizer.policyVersion;
       if (decision.allowed) return decision;
       const rule = decision.ruleSource
         ? `${decision.ruleSource}: ${decision.rule}`

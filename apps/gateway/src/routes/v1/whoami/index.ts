@@ -41,7 +41,7 @@ export interface WhoamiRouteOptions {
 }
 
 /**
- * `GET /v1/whoami`: the caller's principal as the gateway sees it and as a
+ * `GET /v1/whoami` (and `POST` with a JSON body): the caller's principal as the gateway sees it and as a
  * backend service received it over gRPC (signed principal + traceparent).
  */
 export const whoamiRoutes: FastifyPluginCallback<WhoamiRouteOptions> = (
@@ -89,11 +89,11 @@ export const whoamiRoutes: FastifyPluginCallback<WhoamiRouteOptions> = (
   typed.post(
     '/whoami',
     {
-      config: { authzAs: { method: 'GET' } },
       schema: {
         summary:
           'Same as GET /v1/whoami, with the service named in a JSON body',
-        description: 'Authorized exactly as GET /v1/whoami (a read).',
+        description:
+          'A read; the shipped policy grants it to the same roles as GET /v1/whoami.',
         tags: ['identity'],
         body: whoamiBody,
         response: { 200: whoamiResponse, ...standardErrors },

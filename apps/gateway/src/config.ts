@@ -28,6 +28,9 @@ export const gatewayEnvSchema = z.object({
   BODY_LIMIT_BYTES: int(1, 50 * 1024 * 1024, 1024 * 1024).describe(
     'Largest accepted request body in bytes; larger bodies get 413 problem+json.',
   ),
+  DOCUMENT_MAX_BYTES: int(1, 50 * 1024 * 1024, 5 * 1024 * 1024).describe(
+    'Largest document POST /v1/documents accepts, in bytes after base64 decoding (its body may be a third larger than BODY_LIMIT_BYTES); larger ones get 413 problem+json.',
+  ),
   AUTH_JWT_SECRET: optionalSecret({ base64: true, minBytes: 32 }).describe(
     'Base64 HS256 secret for bearer tokens. Unset and no JWKS URL: a dev secret is generated once in the data dir.',
   ),
@@ -57,6 +60,9 @@ export const gatewayEnvSchema = z.object({
   ),
   GRPC_DEADLINE: duration('10s', { min: '100ms', max: '5m' }).describe(
     'Default deadline of gateway → service calls.',
+  ),
+  CHAT_DEADLINE: duration('2m', { min: '1s', max: '5m' }).describe(
+    'Deadline of one chat turn through the agent (model and tool calls included).',
   ),
   AUTHZ_POLICY_PATH: optionalText().describe(
     'Casbin policy CSV the gateway enforces and PUT /v1/policy rewrites (reloaded on change). Unset: the shipped policy is copied once to {FIELDWISE_DATA_DIR}/gateway/policy.csv and used from there.',
@@ -97,8 +103,22 @@ export const gatewayEnvSchema = z.object({
   AUDIT_OUTBOX_SYNC: oneOf(['FULL', 'NORMAL'], 'NORMAL').describe(
     'SQLite durability of the audit outbox: FULL survives power loss, NORMAL survives a process crash and is faster.',
   ),
+  AUDIT_FLUSH_INTERVAL: duration('10ms', { max: '1s' }).describe(
+    'Audit events of finished requests are committed to the outbox in one transaction per interval (0ms: every event-loop turn). Graceful shutdown flushes; a crash can lose at most this window.',
+  ),
   KAFKA_BROKERS: csv().describe(
     'Comma-separated Kafka brokers. Set: audit events are relayed from the outbox to Kafka. Unset: they stay in the local outbox.',
+  ),
+  DATABASE_URL: optionalSecret()
+    .refine(
+      (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),
+      { message: 'must be a postgres:// or postgresql:// URL' },
+    )
+    .describe(
+      'PostgreSQL connection string for service-account API keys (shared by replicas). Unset: an embedded SQLite file (gateway/api-keys.sqlite) under FIELDWISE_DATA_DIR.',
+    ),
+  API_KEY_CACHE_TTL: duration('5s', { max: '5m' }).describe(
+    'How long a looked-up API key is reused before the store is asked again: the longest a revocation takes to reach this replica (0s: every request asks).',
   ),
   SHUTDOWN_GRACE: duration('20s', { max: '5m' }).describe(
     'How long SIGTERM waits for in-flight requests before closing.',

@@ -1,4 +1,8 @@
-import { createLogger, startTelemetry } from '@fieldwise/telemetry';
+import {
+  createLogger,
+  createServiceMetrics,
+  startTelemetry,
+} from '@fieldwise/telemetry';
 import { configWarnings } from '@fieldwise/config';
 import { createPrincipalSigner } from '@fieldwise/principal';
 import { loadGatewayConfig } from './config.js';
@@ -7,7 +11,11 @@ import { resolveJwtSecret } from './auth-keys.js';
 import { buildServer } from './server.js';
 import { createGovernance } from './governance.js';
 import { GrpcIdentityClient } from './clients/grpc-identity-client.js';
+import { GrpcAgentClient } from './clients/agent-client.js';
 import { GrpcHealthProbe } from './clients/health-probe.js';
+import { GrpcCrmClient } from './clients/crm-client.js';
+import { GrpcRetrievalClient } from './clients/retrieval-client.js';
+import { GrpcEvalClient } from './clients/eval-client.js';
 import type { JwtVerification } from './plugins/app/auth.js';
 
 // Wiring only: config → telemetry → adapters → server → listen → drain on SIGTERM.
@@ -61,15 +69,33 @@ const identity = new GrpcIdentityClient(addresses, {
   deadlineMs: config.GRPC_DEADLINE,
   logger,
 });
+const agent = new GrpcAgentClient(config.AGENT_SERVICE_ADDR, {
+  deadlineMs: config.GRPC_DEADLINE,
+  chatDeadlineMs: config.CHAT_DEADLINE,
+  logger,
+});
+const backendOptions = { deadlineMs: config.GRPC_DEADLINE, logger };
+const crm = new GrpcCrmClient(config.CRM_SERVICE_ADDR, backendOptions);
+const retrieval = new GrpcRetrievalClient(
+  config.RETRIEVAL_SERVICE_ADDR,
+  backendOptions,
+);
+const evals = new GrpcEvalClient(config.EVAL_SERVICE_ADDR, backendOptions);
 const probe = new GrpcHealthProbe(addresses, 2_000);
 let accepting = true;
 
 const app = await buildServer({
   logger,
+  metrics: createServiceMetrics({ service: 'gateway' }),
   jwt,
   clockToleranceSeconds: Math.round(config.AUTH_CLOCK_TOLERANCE / 1000),
   signer: createPrincipalSigner({ key: await resolvePrincipalKey(config) }),
   identity,
+  agent,
+  crm,
+  retrieval,
+  documentMaxBytes: config.DOCUMENT_MAX_BYTES,
+  evals,
   health: {
     readiness: async () => {
       const checks = await probe.check();
@@ -110,6 +136,10 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   // Audit events of the drained requests reach Kafka before the process ends.
   await governance.close(Math.max(1_000, config.SHUTDOWN_GRACE / 2));
   identity.close();
+  agent.close();
+  crm.close();
+  retrieval.close();
+  evals.close();
   probe.close();
   await telemetry.shutdown();
   logger.info('stopped');

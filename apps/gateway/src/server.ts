@@ -25,9 +25,27 @@ import { policyRoutes } from './routes/v1/policy/index.js';
 import { auditRoutes } from './routes/v1/audit/index.js';
 import { modelsRoutes } from './routes/v1/models/index.js';
 import type { IdentityClient } from './clients/identity-client.js';
+import type { AgentClient } from './clients/agent-client.js';
+import type { CrmClient } from './clients/crm-client.js';
+import type { RetrievalClient } from './clients/retrieval-client.js';
+import type { EvalClient } from './clients/eval-client.js';
+import { accountRoutes } from './routes/v1/accounts/index.js';
+import { alertRoutes } from './routes/v1/alerts/index.js';
+import { collateralRoutes } from './routes/v1/collateral/index.js';
+import { documentRoutes } from './routes/v1/documents/index.js';
+import { evalRoutes } from './routes/v1/evals/index.js';
+import { chatRoutes } from './routes/v1/chat/index.js';
+import { actionRoutes } from './routes/v1/actions/index.js';
+import { conversationRoutes } from './routes/v1/conversations/index.js';
+import { feedbackRoutes } from './routes/v1/feedback/index.js';
 import { auditPlugin } from './plugins/app/audit.js';
 import { authzPlugin } from './plugins/app/authz.js';
 import { guardrailsPlugin } from './plugins/app/guardrails.js';
+import { metricsPlugin } from './plugins/app/metrics.js';
+import {
+  createServiceMetrics,
+  type ServiceMetrics,
+} from '@fieldwise/telemetry';
 import { rateLimitPlugin } from './plugins/app/rate-limit.js';
 import type { GatewayGovernance } from './governance.js';
 
@@ -38,6 +56,20 @@ export interface GatewayDeps {
   clockToleranceSeconds: number;
   signer: PrincipalSigner;
   identity: IdentityClient;
+  /**
+   * The agent service: chat, action decisions, conversations and feedback.
+   * Absent, those routes are not served (a gateway embedding its own chat
+   * route, e.g. the gateway benchmark).
+   */
+  agent?: AgentClient;
+  /** The crm-service (accounts, hygiene alerts). Absent, those routes are not served. */
+  crm?: CrmClient;
+  /** The retrieval-service (collateral search, documents). Absent, those routes are not served. */
+  retrieval?: RetrievalClient;
+  /** Largest document `POST /v1/documents` accepts, in decoded bytes (default 5 MiB). */
+  documentMaxBytes?: number;
+  /** The eval-service (runs, datasets). Absent, those routes are not served. */
+  evals?: EvalClient;
   health: HealthRouteOptions;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
@@ -45,6 +77,8 @@ export interface GatewayDeps {
   publicUrl?: string;
   /** Authorization, rate limits, guardrails and audit (see `createGovernance`). */
   governance: GatewayGovernance;
+  /** Prometheus series served on `/metrics`; default a registry of its own. */
+  metrics?: ServiceMetrics;
   /**
    * More routes registered inside the governed `/v1` scope, behind the same
    * authentication, rate limits, authorization, guardrails and audit (for
@@ -94,9 +128,16 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKeyAuth: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-API-Key',
+            description:
+              'Service-account API key (also accepted as `Authorization: ApiKey <key>`)',
+          },
         },
       },
-      security: [{ bearerAuth: [] }],
+      security: [{ bearerAuth: [] }, { apiKeyAuth: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -114,6 +155,7 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, {
     jwt: deps.jwt,
     clockToleranceSeconds: deps.clockToleranceSeconds,
+    apiKeys: governance.apiKeys.verify,
   });
   await app.register(principalTokenPlugin, { signer: deps.signer });
   await app.register(rateLimitPlugin, {
@@ -134,6 +176,12 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
     payloadMaxBytes: governance.audit.payloadMaxBytes,
     audit: governance.audit.sink,
   });
+  // main.ts passes the process's registry; a built-in one keeps tests apart.
+  const metrics =
+    deps.metrics ??
+    createServiceMetrics({ service: 'gateway', processMetrics: false });
+  metrics.addOutbox('gateway-audit', governance.audit.sink.outbox);
+  await app.register(metricsPlugin, { metrics });
 
   await app.register(healthRoutes, deps.health);
   await app.register(
@@ -156,6 +204,25 @@ export async function buildServer(deps: GatewayDeps): Promise<FastifyInstance> {
         sink: governance.audit.sink,
         outboxPath: governance.audit.outboxPath,
       });
+      if (deps.agent) {
+        const agent = deps.agent;
+        await v1.register(chatRoutes, { agent });
+        await v1.register(actionRoutes, { agent });
+        await v1.register(conversationRoutes, { agent });
+        await v1.register(feedbackRoutes, { agent });
+      }
+      if (deps.crm) {
+        await v1.register(accountRoutes, { crm: deps.crm });
+        await v1.register(alertRoutes, { crm: deps.crm });
+      }
+      if (deps.retrieval) {
+        await v1.register(collateralRoutes, { retrieval: deps.retrieval });
+        await v1.register(documentRoutes, {
+          retrieval: deps.retrieval,
+          maxDocumentBytes: deps.documentMaxBytes ?? 5 * 1024 * 1024,
+        });
+      }
+      if (deps.evals) await v1.register(evalRoutes, { evals: deps.evals });
       if (deps.extraV1Routes) await deps.extraV1Routes(v1);
     },
     { prefix: '/v1' },

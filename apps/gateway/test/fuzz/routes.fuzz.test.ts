@@ -6,10 +6,16 @@ import {
   echoIdentity,
   type TestGateway,
 } from '../helpers/gateway.js';
+import {
+  startFakeBackends,
+  type FakeBackends,
+} from '../helpers/fake-backends.js';
 
 // Statuses the API documents for these routes; anything else (a 5xx above
 // all) is a bug.
-const DOCUMENTED = new Set([200, 400, 401, 403, 404, 413, 415, 422, 429]);
+const DOCUMENTED = new Set([
+  200, 201, 202, 400, 401, 403, 404, 413, 415, 422, 429,
+]);
 
 const ROUTES = [
   { method: 'GET', url: '/v1/whoami' },
@@ -18,6 +24,26 @@ const ROUTES = [
   { method: 'GET', url: '/v1/policy' },
   { method: 'PUT', url: '/v1/policy' },
   { method: 'GET', url: '/v1/audit/events' },
+  { method: 'POST', url: '/v1/chat' },
+  { method: 'POST', url: '/v1/actions/act-1/confirm' },
+  { method: 'POST', url: '/v1/actions/act-1/reject' },
+  { method: 'GET', url: '/v1/conversations' },
+  { method: 'GET', url: '/v1/conversations/conv-1' },
+  { method: 'POST', url: '/v1/feedback' },
+  { method: 'GET', url: '/v1/accounts' },
+  { method: 'GET', url: '/v1/accounts/acc-1' },
+  { method: 'GET', url: '/v1/accounts/acc-1/consumption' },
+  { method: 'GET', url: '/v1/accounts/acc-1/similar' },
+  { method: 'GET', url: '/v1/alerts/hygiene' },
+  { method: 'GET', url: '/v1/collateral/search' },
+  { method: 'GET', url: '/v1/documents' },
+  { method: 'POST', url: '/v1/documents' },
+  { method: 'DELETE', url: '/v1/documents/doc-1' },
+  { method: 'GET', url: '/v1/evals/runs' },
+  { method: 'POST', url: '/v1/evals/runs' },
+  { method: 'GET', url: '/v1/evals/runs/run-1' },
+  { method: 'GET', url: '/v1/evals/runs/run-1/report' },
+  { method: 'GET', url: '/v1/evals/datasets' },
   { method: 'GET', url: '/healthz' },
   { method: 'GET', url: '/readyz' },
   { method: 'POST', url: '/v1/nowhere' },
@@ -27,10 +53,16 @@ const RUNS_PER_ROUTE = 200;
 
 describe('fuzzing every route: only documented 4xx, never 5xx', () => {
   let gateway: TestGateway;
+  let backends: FakeBackends;
   let tokens: string[];
 
   beforeAll(async () => {
-    gateway = await buildTestGateway(echoIdentity);
+    // Fake crm, retrieval and eval services behind the data routes.
+    backends = await startFakeBackends();
+    gateway = await buildTestGateway(echoIdentity, {
+      signer: backends.signer,
+      ...backends.clients,
+    });
     tokens = await Promise.all(
       HUMAN_ROLES.flatMap((role) =>
         ['lumen', 'northstar'].map((tenant) =>
@@ -45,6 +77,7 @@ describe('fuzzing every route: only documented 4xx, never 5xx', () => {
   });
   afterAll(async () => {
     await gateway.app.close();
+    await backends.stop();
   });
 
   const authorization = fc.oneof(

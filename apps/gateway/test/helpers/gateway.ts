@@ -8,6 +8,7 @@ import { pino, type Logger } from 'pino';
 import { createPrincipalSigner } from '@fieldwise/principal';
 import { buildServer, type GatewayDeps } from '../../src/server.js';
 import type { IdentityClient } from '../../src/clients/identity-client.js';
+import { cannedAgent } from './fake-agent.js';
 import { loadGatewayConfig, type GatewayConfig } from '../../src/config.js';
 import {
   createGovernance,
@@ -80,6 +81,7 @@ export async function buildTestGateway(
     clockToleranceSeconds: 5,
     signer: createPrincipalSigner({ key: principalKey }),
     identity,
+    agent: cannedAgent(),
     health: {
       readiness: () => Promise.resolve({ test: { ok: true } }),
       isAcceptingTraffic: () => true,

@@ -9,6 +9,7 @@ import {
   echoIdentity,
   type TestGateway,
 } from '../helpers/gateway.js';
+import { cannedAgent, finalAnswer, turnEvents } from '../helpers/fake-agent.js';
 import { auditEventsOfTrace } from '../helpers/audit.js';
 
 // Against the machine's real Redis (never stopped here) and a dead port.
@@ -202,19 +203,21 @@ describe('rate limits', () => {
     const gateway = await buildTestGateway(
       echoIdentity,
       {
-        // A chat-shaped route that reports the model's usage, as the chat
-        // route will once the agent answers.
-        extraV1Routes: (v1) => {
-          v1.post(
-            '/chat',
-            { config: { tokenBudget: true } },
-            async (request) => {
-              const principal = await request.authenticate();
-              await request.server.tokenBudget.consume(principal, 600);
-              return { answer: 'ok' };
-            },
-          );
-          return Promise.resolve();
+        // The chat route, on an agent whose every turn reports 600 tokens.
+        agent: {
+          ...cannedAgent(),
+          // eslint-disable-next-line @typescript-eslint/require-await -- canned events
+          async *chat() {
+            yield* turnEvents(
+              finalAnswer({
+                usage: {
+                  promptTokens: 500,
+                  completionTokens: 100,
+                  totalTokens: 600,
+                },
+              }),
+            );
+          },
         },
       },
       {

@@ -11,6 +11,11 @@ import type {
 import { auditActorOf, traceIdOf, traceparentOf } from '../../audit/actor.js';
 import type { AuditSink } from '../../audit/audit-sink.js';
 import {
+  createOutputStreamWindow,
+  type OutputStreamWindow,
+  type StreamWindowSize,
+} from '../../guardrails/stream-window.js';
+import {
   payloadDigest,
   type PayloadRedactor,
 } from '../../audit/payload-digest.js';
@@ -46,6 +51,15 @@ declare module 'fastify' {
       stage: GuardrailStage,
       text: string,
     ): Promise<string>;
+    /**
+     * Output guardrails for a streamed answer, checked in windows before any
+     * text is released (see `createOutputStreamWindow`); the stream's real
+     * verdict is recorded like `guardText`'s, once, when it ends.
+     */
+    guardOutputStream(
+      request: FastifyRequest,
+      size: StreamWindowSize,
+    ): OutputStreamWindow;
   }
 }
 
@@ -95,18 +109,13 @@ function routeKey(request: FastifyRequest): string {
  */
 export const guardrailsPlugin = fp<GuardrailsPluginOptions>(
   (app, options, done) => {
-    const guardText = async (
+    const recordResult = async (
       request: FastifyRequest,
       stage: GuardrailStage,
+      result: GuardrailResult,
       text: string,
-    ): Promise<string> => {
+    ): Promise<void> => {
       const route = routeKey(request);
-      const result = await options.pipeline.check(stage, text, {
-        route,
-        ...(stage === 'output' && options.canary
-          ? { canary: options.canary }
-          : {}),
-      });
       (request.guardrailResults ??= []).push(result);
       if (result.hits.length > 0) {
         const payload = await payloadDigest(
@@ -152,6 +161,20 @@ export const guardrailsPlugin = fp<GuardrailsPluginOptions>(
           'guardrail hits',
         );
       }
+    };
+
+    const guardText = async (
+      request: FastifyRequest,
+      stage: GuardrailStage,
+      text: string,
+    ): Promise<string> => {
+      const result = await options.pipeline.check(stage, text, {
+        route: routeKey(request),
+        ...(stage === 'output' && options.canary
+          ? { canary: options.canary }
+          : {}),
+      });
+      await recordResult(request, stage, result, text);
       if (result.action === 'block') {
         const rules = result.hits
           .filter((h) => h.outcome === 'blocked')
@@ -166,6 +189,25 @@ export const guardrailsPlugin = fp<GuardrailsPluginOptions>(
     };
 
     app.decorate('guardText', guardText);
+    app.decorate(
+      'guardOutputStream',
+      (request: FastifyRequest, size: StreamWindowSize) =>
+        createOutputStreamWindow({
+          ...size,
+          pipeline: options.pipeline,
+          route: routeKey(request),
+          ...(options.canary ? { canary: options.canary } : {}),
+          onVerdict: (result, seen) =>
+            recordResult(request, 'output', result, seen).catch(
+              (error: unknown) => {
+                request.log.error(
+                  { err: error },
+                  'recording the stream guardrail verdict failed',
+                );
+              },
+            ),
+        }),
+    );
     app.decorateRequest('guardrailResults', undefined);
 
     // After validation: only well-formed requests reach the (costlier) checks.

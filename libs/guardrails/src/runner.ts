@@ -44,13 +44,28 @@ export async function runRule(
   logger: Logger,
 ): Promise<Verdict> {
   const started = performance.now();
-  const controller = new AbortController();
-  const signal = ctx.signal
-    ? AbortSignal.any([ctx.signal, controller.signal])
-    : controller.signal;
+  // The signal is made when a rule first reads it: synchronous rules (most)
+  // never do, and creating signals costs more than a short check.
+  let controller: AbortController | undefined;
+  let signal: AbortSignal | undefined;
+  let timedOut: RuleTimeoutError | undefined;
+  const ruleCtx = Object.defineProperty({ ...ctx }, 'signal', {
+    enumerable: true,
+    get(): AbortSignal {
+      if (!signal) {
+        controller = new AbortController();
+        signal = ctx.signal
+          ? AbortSignal.any([ctx.signal, controller.signal])
+          : controller.signal;
+        // Read only after the deadline passed: already aborted.
+        if (timedOut) controller.abort(timedOut);
+      }
+      return signal;
+    },
+  }) as RuleContext;
   let timer: NodeJS.Timeout | undefined;
   try {
-    let result: unknown = rule.check(text, { ...ctx, signal });
+    let result: unknown = rule.check(text, ruleCtx);
     if (isPromiseLike(result)) {
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
@@ -59,7 +74,8 @@ export async function runRule(
           );
           // Reject first so the timeout, not the rule's reaction to the abort, is what is reported.
           reject(timeout);
-          controller.abort(timeout);
+          timedOut = timeout;
+          controller?.abort(timeout);
         }, settings.timeoutMs);
       });
       result = await Promise.race([result, deadline]);

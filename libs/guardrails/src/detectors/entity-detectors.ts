@@ -113,10 +113,16 @@ export function detectEmails(text: string): EntityMatch[] {
   return out;
 }
 
+const PHONE_LIKE_RUN = /\d(?:[\s()./-]{0,3}\d){6}/;
+
 /** Phone numbers that are valid in their country's numbering plan (libphonenumber full metadata). */
 export function phoneDetector(defaultCountry: CountryCode): EntityDetector {
   return (text) => {
-    if (!/\d{2}/.test(text)) return [];
+    // The shortest valid numbers have 7 digits, possibly split by spaces,
+    // dots, dashes, slashes or parentheses; text without such a run cannot
+    // hold one, and the numbering-plan parser is costly (it throws and
+    // catches internally), so it only runs where a number can be.
+    if (!PHONE_LIKE_RUN.test(text)) return [];
     const out: EntityMatch[] = [];
     for (const found of findPhoneNumbersInText(text, { defaultCountry })) {
       if (!found.number.isValid()) continue;
@@ -258,6 +264,8 @@ const SECRET_PATTERNS: readonly {
 
 const ASSIGNMENT =
   /(?<![A-Za-z0-9])((?:[A-Za-z0-9]{1,20}[_-])?(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|client[_-]?secret|private[_-]?key|token))["']?\s{0,3}[:=]\s{0,3}(["']?)([^\s"'`,;]{8,200})\2/gi;
+const ASSIGNMENT_KEYWORD =
+  /password|passwd|pwd|secret|api[_-]?key|apikey|token/i;
 const PLACEHOLDER_VALUE =
   /^(?:\$\{.*\}|<.*>|\{\{.*\}\}|%\w+%|\*+|x+|your[_-].*|changeme|password|example.*|redacted|null|none|undefined|true|false)$/i;
 
@@ -311,7 +319,9 @@ export function detectSecrets(
   }
   if (enabled.has('PRIVATE_KEY') && text.includes('PRIVATE KEY'))
     out.push(...detectPrivateKeys(text));
-  if (enabled.has('SECRET_ASSIGNMENT')) {
+  // The assignment pattern tries every word start; a plain keyword test
+  // first keeps ordinary text (no such keyword at all) to one cheap scan.
+  if (enabled.has('SECRET_ASSIGNMENT') && ASSIGNMENT_KEYWORD.test(text)) {
     for (const m of collect(text, ASSIGNMENT, 'SECRET_ASSIGNMENT', 3, (m) =>
       secretLike(m[3] ?? ''),
     )) {

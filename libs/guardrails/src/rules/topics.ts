@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Rule, RuleCheckResult, RuleFactory, Finding } from '../types.js';
-import { baseView, viewSpan, wordsView } from '../text/normalize.js';
+import { baseView, textViews, viewSpan, wordsView } from '../text/normalize.js';
 
 const topicSchema = z
   .object({
@@ -127,7 +127,7 @@ export class TopicsRule implements Rule {
   }
 
   check(text: string): RuleCheckResult {
-    const words = wordsView(baseView(text));
+    const { words } = textViews(text);
     const findings: Finding[] = [];
     const matched: string[] = [];
     for (const topic of this.topics) {

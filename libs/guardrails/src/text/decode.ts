@@ -31,6 +31,52 @@ function readable(buf: Buffer): string | undefined {
   return text;
 }
 
+// Character classes of ASCII codes, looked up once per character.
+const BASE64_CHAR = 1;
+const HEX_CHAR = 2;
+const CHAR_CLASS = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-')
+  CHAR_CLASS[c.charCodeAt(0)] = BASE64_CHAR;
+for (const c of '0123456789ABCDEFabcdef')
+  CHAR_CLASS[c.charCodeAt(0)] = BASE64_CHAR | HEX_CHAR;
+
+const charClass = (c: number): number => (c < 128 ? CHAR_CLASS[c]! : 0);
+
+/**
+ * A cheap necessary condition for {@link decodeSegments} to find anything:
+ * a run of 16 base64-alphabet characters (which every base64 and plain hex
+ * candidate is) or seven hex pairs each followed by a space or colon (a
+ * spaced hex candidate). Ordinary prose has neither, so it skips the three
+ * lookbehind scans and any decoding.
+ */
+export function mayHoldEncodedRuns(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (charClass(text.charCodeAt(i)) & BASE64_CHAR) {
+      if (++run >= 16) return true;
+    } else run = 0;
+  }
+  // Pairs are stepped over whole, so a chain is never entered misaligned:
+  // a pair cannot start one or two characters before another chain's pair.
+  let pairs = 0;
+  let i = 0;
+  while (i + 2 < text.length) {
+    const sep = text.charCodeAt(i + 2);
+    if (
+      charClass(text.charCodeAt(i)) & HEX_CHAR &&
+      charClass(text.charCodeAt(i + 1)) & HEX_CHAR &&
+      (sep === 32 || sep === 58)
+    ) {
+      if (++pairs >= 7) return true;
+      i += 3;
+    } else {
+      pairs = 0;
+      i++;
+    }
+  }
+  return false;
+}
+
 /**
  * Finds base64 (standard and URL-safe) and hex segments that decode to
  * readable text, up to `maxDecodedChars` of decoded text in total.

@@ -234,13 +234,14 @@ function segmented(
   return {
     text,
     parent,
-    segView: Int32Array.from(segView),
-    segSrc: Int32Array.from(segSrc),
+    segView: new Int32Array(segView),
+    segSrc: new Int32Array(segSrc),
   };
 }
 
 const TOKEN = /[\p{L}\p{N}@$]+/gu;
 const LEET_CHARS = /[013457@$]/g;
+const HAS_LEET = /[013457@$]/;
 
 /**
  * The words view of a base view: tokens of letters and digits separated by
@@ -250,6 +251,7 @@ const LEET_CHARS = /[013457@$]/g;
  */
 export function wordsView(base: TextView): TextView {
   const src = base.text;
+  if (!NON_ASCII.test(src)) return asciiWordsView(base);
   const parts: string[] = [' '];
   const segView: number[] = [0];
   const segSrc: number[] = [0];
@@ -257,14 +259,13 @@ export function wordsView(base: TextView): TextView {
   let previousEnd = 0;
   for (const m of src.matchAll(TOKEN)) {
     let token = m[0];
-    if (
-      /[a-z]/.test(token) &&
-      /[013457@$]/.test(token) &&
-      /[^013457@$0-9]/.test(token)
-    ) {
-      token = token.replace(LEET_CHARS, (c) => LEET[c] ?? c);
-    } else if (token.includes('@') || token.includes('$')) {
-      token = token.replace(/[@$]/g, ' ');
+    // Most tokens are plain words: one test rules out both rewrites.
+    if (HAS_LEET.test(token)) {
+      if (/[a-z]/.test(token) && /[^013457@$0-9]/.test(token)) {
+        token = token.replace(LEET_CHARS, (c) => LEET[c] ?? c);
+      } else if (token.includes('@') || token.includes('$')) {
+        token = token.replace(/[@$]/g, ' ');
+      }
     }
     if (length > 1) {
       parts.push(' ');
@@ -284,28 +285,125 @@ export function wordsView(base: TextView): TextView {
   return segmented(parts.join(''), base, segView, segSrc);
 }
 
+const NON_ASCII = /[^\p{ASCII}]/u;
+
+function isAsciiTokenChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 64 ||
+    c === 36
+  );
+}
+
+/**
+ * {@link wordsView} for ASCII text (most traffic): the same tokens and
+ * folding, found with a char-code loop instead of a Unicode-property regex,
+ * which costs several times more per token.
+ */
+function asciiWordsView(base: TextView): TextView {
+  const src = base.text;
+  const parts: string[] = [' '];
+  const segView: number[] = [0];
+  const segSrc: number[] = [0];
+  let length = 1;
+  let previousEnd = 0;
+  let i = 0;
+  while (i < src.length) {
+    if (!isAsciiTokenChar(src.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < src.length && isAsciiTokenChar(src.charCodeAt(i))) i++;
+    const raw = src.slice(start, i);
+    let token = raw;
+    if (HAS_LEET.test(token)) {
+      if (/[a-z]/.test(token) && /[^013457@$0-9]/.test(token)) {
+        token = token.replace(LEET_CHARS, (c) => LEET[c] ?? c);
+      } else if (token.includes('@') || token.includes('$')) {
+        token = token.replace(/[@$]/g, ' ');
+      }
+    }
+    if (length > 1) {
+      parts.push(' ');
+      segView.push(length);
+      segSrc.push(previousEnd);
+      length++;
+    }
+    parts.push(token);
+    segView.push(length);
+    segSrc.push(start);
+    length += token.length;
+    previousEnd = start + raw.length;
+  }
+  parts.push(' ');
+  segView.push(length);
+  segSrc.push(Math.max(0, src.length - 1));
+  return segmented(parts.join(''), base, segView, segSrc);
+}
+
 /** The compact view: letters only, so `i g n o r e` and `i.g.n.o.r.e` read `ignore`. */
 export function compactView(words: TextView): TextView {
+  // Runs of a-z found with a char-code loop: a regex match object per word costs more than the scan.
+  const text = words.text;
   const parts: string[] = [];
   const segView: number[] = [];
   const segSrc: number[] = [];
   let length = 0;
-  for (const m of words.text.matchAll(/[a-z]+/g)) {
-    parts.push(m[0]);
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c < 97 || c > 122) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length) {
+      const d = text.charCodeAt(i);
+      if (d < 97 || d > 122) break;
+      i++;
+    }
+    parts.push(text.slice(start, i));
     segView.push(length);
-    segSrc.push(m.index);
-    length += m[0].length;
+    segSrc.push(start);
+    length += i - start;
   }
   if (parts.length === 0) return { text: '' };
   return segmented(parts.join(''), words, segView, segSrc);
 }
 
+const UTF16 = new TextDecoder('utf-16le');
+
 /** ROT13 of a view, offsets unchanged. */
 export function rot13View(view: TextView): TextView {
-  const rotated = view.text.replace(/[a-z]/g, (ch) =>
-    String.fromCharCode(((ch.charCodeAt(0) - 84) % 26) + 97),
-  );
-  return { ...view, text: rotated };
+  // One pass over char codes and one decode: a callback per letter costs
+  // more than the rest of the views together on a long prompt.
+  const text = view.text;
+  const codes = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    codes[i] = c >= 97 && c <= 122 ? ((c - 84) % 26) + 97 : c;
+  }
+  return { ...view, text: UTF16.decode(codes) };
+}
+
+let lastViews: { text: string; base: TextView; words: TextView } | undefined;
+
+/**
+ * The base and words views of `text`, shared by the rules that check the
+ * same text one after another (the last text's views are kept; views are
+ * never mutated, so sharing them is safe).
+ */
+export function textViews(text: string): {
+  readonly base: TextView;
+  readonly words: TextView;
+} {
+  if (lastViews?.text === text) return lastViews;
+  const base = baseView(text);
+  lastViews = { text, base, words: wordsView(base) };
+  return lastViews;
 }
 
 /** Maps a match `[from, to)` in a view back to a span of the original text. */

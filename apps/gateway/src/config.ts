@@ -104,7 +104,7 @@ export const gatewayEnvSchema = z.object({
     'SQLite durability of the audit outbox: FULL survives power loss, NORMAL survives a process crash and is faster.',
   ),
   AUDIT_FLUSH_INTERVAL: duration('10ms', { max: '1s' }).describe(
-    'Audit events of finished requests are committed to the outbox in one transaction per interval (0ms: every event-loop turn). Graceful shutdown flushes; a crash can lose at most this window.',
+    "Longest an audit event recorded outside a request/response cycle waits before its outbox commit (0ms: the same event-loop turn). A request's own events are always committed before its response is sent, in one transaction with those of requests answered at the same time.",
   ),
   KAFKA_BROKERS: csv().describe(
     'Comma-separated Kafka brokers. Set: audit events are relayed from the outbox to Kafka. Unset: they stay in the local outbox.',

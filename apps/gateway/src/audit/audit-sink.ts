@@ -40,6 +40,13 @@ export interface AuditSink {
   ): void;
   /** Writes everything queued now (reads and shutdown call it first). */
   flush(): void;
+  /**
+   * Resolves once everything queued so far is committed. Waiting for it
+   * moves the next commit to the end of this event-loop turn, so requests
+   * answered together share one transaction. An event the outbox rejects
+   * is logged (never retried) and does not hold the answer back.
+   */
+  whenDurable(): Promise<void>;
   /** The outbox behind the sink (the audit read API reads its file). */
   readonly outbox: Outbox;
 }
@@ -60,10 +67,10 @@ export interface OutboxAuditSinkOptions {
 }
 
 /**
- * An {@link AuditSink} that batches into the durable outbox: one SQLite
- * transaction per flush interval instead of one per event or request keeps
- * the commit cost off the request path; events are recorded after the
- * response is sent, and each is durable before the relay can see it.
+ * An {@link AuditSink} that batches into the durable outbox: events queued
+ * in the same event-loop turn share one SQLite transaction. The audit plugin
+ * waits for {@link whenDurable} before a response leaves, so an answered
+ * request is always on record, even if the process dies right after.
  */
 export class OutboxAuditSink implements AuditSink {
   readonly outbox: Outbox;
@@ -73,6 +80,8 @@ export class OutboxAuditSink implements AuditSink {
   private queue: OutboxEventInput[] = [];
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
+  private waiters: (() => void)[] = [];
+  private immediate = false;
 
   constructor(options: OutboxAuditSinkOptions) {
     this.outbox = options.outbox;
@@ -115,15 +124,38 @@ export class OutboxAuditSink implements AuditSink {
     }
   }
 
+  whenDurable(): Promise<void> {
+    if (this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      if (!this.immediate) {
+        this.immediate = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
   flush(): void {
     this.scheduled = false;
+    this.immediate = false;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.queue.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    if (this.queue.length === 0) {
+      for (const resolve of waiters) resolve();
+      return;
+    }
     const batch = this.queue;
     this.queue = [];
+    this.writeBatch(batch);
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Never throws: one invalid event must not take the others down. */
+  private writeBatch(batch: OutboxEventInput[]): void {
     try {
       this.outbox.appendMany(batch);
     } catch (_batchError) {

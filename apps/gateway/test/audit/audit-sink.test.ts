@@ -48,6 +48,25 @@ describe('OutboxAuditSink batching', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('resolves whenDurable only once the queued events are committed, in one shared transaction', async () => {
+    const sink = new OutboxAuditSink({
+      outbox,
+      logger: pino({ level: 'silent' }),
+      // Longer than the test: only waiting for durability commits early.
+      flushIntervalMs: 60_000,
+    });
+    sink.record(AUDIT_EVENT_TYPES.request, requestEvent(1), {});
+    const first = sink.whenDurable();
+    sink.record(AUDIT_EVENT_TYPES.request, requestEvent(2), {});
+    const second = sink.whenDurable();
+    expect(outbox.depth()).toBe(0);
+    await Promise.all([first, second]);
+    expect(batches).toEqual([2]);
+    expect(outbox.depth()).toBe(2);
+    await expect(sink.whenDurable()).resolves.toBeUndefined();
+    expect(batches).toEqual([2]);
+  });
+
   it('commits the events of many requests in one transaction, and loses none on flush', () => {
     const sink = new OutboxAuditSink({
       outbox,

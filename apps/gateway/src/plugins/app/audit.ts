@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   AUDIT_EVENT_TYPES,
   type AuditRequestV1,
@@ -35,6 +35,8 @@ declare module 'fastify' {
     auditResponseBody: string | undefined;
     /** Whether this request's payload digests are recorded. */
     auditSampled: boolean;
+    /** Whether this request's audit event has been recorded already. */
+    auditRecorded: boolean;
   }
   interface FastifyInstance {
     /** Where this gateway's audit events go. */
@@ -129,19 +131,25 @@ export const auditPlugin = fp<AuditPluginOptions>(
       next();
     });
 
-    app.addHook('onSend', (request, _reply, payload, next) => {
-      const keep = request.auditSampled;
-      if (keep && !UNAUDITED.test(request.url)) {
+    app.decorateRequest('auditRecorded', false);
+
+    // The request's audit event is committed to the outbox BEFORE the
+    // response leaves (concurrent requests share the commit): a replica
+    // killed right after answering has already recorded what it answered.
+    app.addHook('onSend', async (request, reply, payload) => {
+      if (UNAUDITED.test(request.url)) return payload;
+      if (request.auditSampled) {
         if (typeof payload === 'string') request.auditResponseBody = payload;
         else if (Buffer.isBuffer(payload))
           request.auditResponseBody = payload.toString('utf8');
       }
-      next(null, payload);
+      await recordRequest(request, reply);
+      await options.sink.whenDurable();
+      return payload;
     });
 
     app.addHook('onResponse', async (request, reply) => {
       const route = request.routeOptions.url;
-      const path = request.url.split('?')[0] ?? request.url;
       request.log.info(
         {
           method: request.method,
@@ -152,7 +160,19 @@ export const auditPlugin = fp<AuditPluginOptions>(
         },
         'request completed',
       );
-      if (UNAUDITED.test(path)) return;
+      // Hijacked replies (SSE streams) never pass onSend: their event is
+      // recorded when the stream has ended.
+      if (!request.auditRecorded && !UNAUDITED.test(request.url)) {
+        await recordRequest(request, reply);
+      }
+    });
+
+    async function recordRequest(
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ): Promise<void> {
+      request.auditRecorded = true;
+      const route = request.routeOptions.url;
       const keep = request.auditSampled;
       let requestDigest: PayloadDigest | undefined;
       let responseDigest: PayloadDigest | undefined;
@@ -218,7 +238,7 @@ export const auditPlugin = fp<AuditPluginOptions>(
         },
         { traceparent: traceparentOf(request) },
       );
-    });
+    }
     done();
   },
   { name: 'audit', dependencies: ['problem', 'tracing'] },

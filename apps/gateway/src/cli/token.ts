@@ -13,6 +13,18 @@ const ROLES = [
 ] as const;
 
 /**
+ * The first user of a role in the CRM's seeded GOLD directory (see
+ * apps/crm-service/SEED-FACTS.md), so a default token sees seeded data: the
+ * CRM scopes every read by the user it finds in its own directory. Partners
+ * are not seeded.
+ */
+function seededUser(role: (typeof ROLES)[number], tenant: string): string {
+  if (role === 'partner') return 'dev-partner';
+  const kind = role === 'content-manager' ? 'content' : role;
+  return `usr-${tenant}-${kind}-01`;
+}
+
+/**
  * `npm run token -- --role seller [--user ID] [--tenant T] [--territories a,b]`
  * prints a dev bearer token signed with the gateway's dev secret; who it is
  * goes to stderr so the token can be captured with $(...).
@@ -34,7 +46,7 @@ async function main(): Promise<void> {
   }
   const config = loadGatewayConfig();
   const secret = await resolveJwtSecret(config);
-  const userId = values.user ?? `dev-${role}`;
+  const userId = values.user ?? seededUser(role, values.tenant);
   const territories = values.territories
     ? values.territories
         .split(',')

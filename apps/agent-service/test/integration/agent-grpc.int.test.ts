@@ -3,18 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AgentServiceService,
-  CrmServiceService,
   FeedbackRating,
   PendingActionStatus,
   ToolCallStatus,
   type ChatResponse,
 } from '@fieldwise/contracts';
 import { readOutbox } from '@fieldwise/events';
-import {
-  GrpcCallError,
-  implementService,
-  type CallContext,
-} from '@fieldwise/grpc';
+import { GrpcCallError } from '@fieldwise/grpc';
 import {
   startServiceForTest,
   type ServiceUnderTest,
@@ -25,35 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentApp, type AgentApp } from '../../src/app.js';
 import { loadAgentConfig } from '../../src/config.js';
 import { FakeCrm } from '../helpers/fake-crm.js';
+import { fakeCrmService } from '../helpers/fake-crm-service.js';
 import { sellerEast, sellerUk, text, toolCall } from '../helpers/harness.js';
-
-/** The fake CRM behind a real gRPC server, so the agent's gRPC adapter, signing and deadlines run for real. */
-function fakeCrmService(crm: FakeCrm, seen: Principal[]) {
-  const call = (ctx: CallContext) => {
-    seen.push(ctx.principal);
-    return {
-      principal: ctx.principal,
-      signal: ctx.signal,
-      deadline: ctx.deadline,
-    };
-  };
-  return implementService(CrmServiceService, {
-    findAccounts: (r, ctx) => crm.findAccounts(r, call(ctx)),
-    getAccount360: (r, ctx) => crm.getAccount360(r, call(ctx)),
-    getConsumption: (r, ctx) => crm.getConsumption(r, call(ctx)),
-    getSupportCases: (r, ctx) => crm.getSupportCases(r, call(ctx)),
-    getSimilarCustomers: (r, ctx) => crm.getSimilarCustomers(r, call(ctx)),
-    getHygieneAlerts: (r, ctx) => crm.getHygieneAlerts(r, call(ctx)),
-    getOpportunity: (r, ctx) => crm.getOpportunity(r, call(ctx)),
-    getUseCase: (r, ctx) => crm.getUseCase(r, call(ctx)),
-    listContacts: (r, ctx) => crm.listContacts(r, call(ctx)),
-    updateField: (r, ctx) => crm.updateField(r, call(ctx)),
-    createEmailDraft: (r, ctx) => crm.createEmailDraft(r, call(ctx)),
-    createProposal: (r, ctx) => crm.createProposal(r, call(ctx)),
-    listUsers: () => ({ users: [], page: undefined }),
-    getUser: () => ({ user: undefined }),
-  });
-}
 
 async function code(promise: Promise<unknown>): Promise<string> {
   try {
